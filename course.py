@@ -1,0 +1,118 @@
+#!/usr/bin/env python3
+"""One entry point for students, instructors and CI (standard library only).
+
+    python3 course.py open     # make .venv if needed, copy the lessons to workspace/, open JupyterLab
+    python3 course.py test     # make .venv if needed, run the whole test suite
+
+The first call creates ``.venv`` and installs the pinned ``requirements.txt`` into it; later calls
+reuse it and reinstall only when ``requirements.txt`` or ``pyproject.toml`` change.
+Run ``python3 course.py --help`` for the instructors' commands.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+STAMP = VENV / ".exprlib-installed"
+LESSONS = ROOT / "course" / "lessons"
+WORKSPACE = ROOT / "workspace"
+
+
+def venv_bin(name: str) -> Path:
+    sub = "Scripts" if os.name == "nt" else "bin"
+    suffix = ".exe" if os.name == "nt" else ""
+    return VENV / sub / f"{name}{suffix}"
+
+
+def _requirements_digest() -> str:
+    h = hashlib.sha256()
+    for name in ("requirements.txt", "pyproject.toml"):
+        h.update((ROOT / name).read_bytes())
+    return h.hexdigest()
+
+
+def ensure_venv() -> None:
+    """Create and fill .venv the first time, and again whenever the pins change."""
+    digest = _requirements_digest()
+    if STAMP.exists() and STAMP.read_text().strip() == digest and venv_bin("python").exists():
+        return
+    if not venv_bin("python").exists():
+        print(f"Creating the virtual environment in {VENV} (first run only) ...", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    py = str(venv_bin("python"))
+    print("Installing the pinned dependencies (a few minutes the first time) ...", flush=True)
+    pip = [py, "-m", "pip", "install", "--disable-pip-version-check", "--quiet"]
+    subprocess.run(pip + ["-r", str(ROOT / "requirements.txt")], check=True)
+    # No build isolation: setuptools is pinned in requirements.txt, so nothing is fetched here.
+    subprocess.run(pip + ["--no-deps", "--no-build-isolation", "-e", str(ROOT)], check=True)
+    STAMP.write_text(digest + "\n")
+
+
+def venv_env() -> dict[str, str]:
+    """Environment for child processes: the venv's bin first (nbgrader runs `alembic` from PATH)."""
+    env = dict(os.environ)
+    env["PATH"] = str(venv_bin("python").parent) + os.pathsep + env.get("PATH", "")
+    env["VIRTUAL_ENV"] = str(VENV)
+    env.pop("PYTHONHOME", None)
+    return env
+
+
+def copy_lessons(src: Path = LESSONS, dst: Path = WORKSPACE) -> list[Path]:
+    """Copy every lesson file into the working folder, never overwriting one already there.
+
+    Returns the files that were newly copied. A student's edited notebook survives
+    `git pull` and regenerated lessons; a lesson added later still arrives.
+    """
+    copied = []
+    for path in sorted(src.rglob("*")):
+        if not path.is_file() or ".ipynb_checkpoints" in path.parts:
+            continue
+        target = dst / path.relative_to(src)
+        if target.exists():
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, target)
+        copied.append(target)
+    return copied
+
+
+def cmd_open(args: argparse.Namespace) -> int:
+    ensure_venv()
+    copied = copy_lessons()
+    if copied:
+        print(f"Copied {len(copied)} new lesson file(s) into {WORKSPACE}.")
+    print(f"Your work lives in {WORKSPACE} (git-ignored); files already there are never overwritten.")
+    cmd = [str(venv_bin("jupyter")), "lab", f"--notebook-dir={WORKSPACE}", *args.jupyter_args]
+    return subprocess.call(cmd, env=venv_env(), cwd=WORKSPACE)
+
+
+def cmd_test(args: argparse.Namespace) -> int:
+    ensure_venv()
+    cmd = [str(venv_bin("python")), "-m", "pytest", "-n", "2", *args.pytest_args]
+    return subprocess.call(cmd, env=venv_env(), cwd=ROOT)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("open", help="open the course in JupyterLab (students start here)")
+    p.add_argument("jupyter_args", nargs=argparse.REMAINDER, help="extra arguments for `jupyter lab`")
+    p.set_defaults(func=cmd_open)
+    p = sub.add_parser("test", help="run the whole test suite")
+    p.add_argument("pytest_args", nargs=argparse.REMAINDER, help="extra arguments for pytest")
+    p.set_defaults(func=cmd_test)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
