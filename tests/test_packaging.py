@@ -1,0 +1,88 @@
+"""The set-up stays honest: pip path, conda path and CI ask for the same things."""
+
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+import course  # noqa: E402  (the stdlib-only entry point)
+
+
+def _pyproject_requirements() -> dict[str, Requirement]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    reqs = project["dependencies"] + project["optional-dependencies"]["test"]
+    return {canonicalize_name(r.name): r for r in map(Requirement, reqs)}
+
+
+def _environment_yml_names() -> set[str]:
+    names = set()
+    for line in (ROOT / "environment.yml").read_text().splitlines():
+        item = re.match(r"^\s*-\s+([A-Za-z0-9_.\-]+)", line)
+        if item and not line.strip().startswith("- -"):
+            names.add(canonicalize_name(item.group(1)))
+    return names - {"python", "pip", "conda-forge"}
+
+
+def test_environment_yml_lists_the_same_dependencies_as_pyproject():
+    assert _environment_yml_names() == set(_pyproject_requirements())
+
+
+def test_environment_yml_takes_torch_from_pip():
+    text = (ROOT / "environment.yml").read_text()
+    pip_section = text.split("- pip:")[1]
+    assert re.search(r"^\s*- torch", pip_section, re.M)
+
+
+def test_requirements_pin_every_dependency_within_its_range():
+    pins = {}
+    for line in (ROOT / "requirements.txt").read_text().splitlines():
+        if "==" in line and not line.startswith("#"):
+            name, version = line.split("==")
+            pins[canonicalize_name(name)] = version.strip()
+    for name, req in _pyproject_requirements().items():
+        assert name in pins, f"{name} is not pinned in requirements.txt"
+        assert req.specifier.contains(pins[name], prereleases=True), f"{name}=={pins[name]} violates {req}"
+    # An unpinned or newer torch would pull a multi-GB CUDA build.
+    assert pins["torch"] == "2.13.0"
+
+
+def _readme_command(label: str) -> str:
+    readme = (ROOT / "README.md").read_text()
+    match = re.search(rf"^(python3 course\.py {label})\b.*$", readme, re.M)
+    assert match, f"README has no `python3 course.py {label}` command"
+    return match.group(1)
+
+
+def test_ci_runs_exactly_the_readme_test_command():
+    ci_commands = [l for l in (ROOT / ".ci/run").read_text().splitlines() if l and not l.startswith(("#", "set ", "cd "))]
+    assert ci_commands == [_readme_command("test")]
+    _readme_command("open")
+
+
+def test_copy_lessons_never_overwrites_student_work(tmp_path):
+    src, dst = tmp_path / "lessons", tmp_path / "workspace"
+    (src / "01-a").mkdir(parents=True)
+    (src / "01-a" / "01-a.ipynb").write_text("release v1")
+    assert course.copy_lessons(src, dst) == [dst / "01-a" / "01-a.ipynb"]
+    (dst / "01-a" / "01-a.ipynb").write_text("my answers")
+    (src / "01-a" / "01-a.ipynb").write_text("release v2")
+    (src / "02-b").mkdir()
+    (src / "02-b" / "02-b.ipynb").write_text("new lesson")
+    assert course.copy_lessons(src, dst) == [dst / "02-b" / "02-b.ipynb"]
+    assert (dst / "01-a" / "01-a.ipynb").read_text() == "my answers"
+
+
+def test_workspace_and_venv_are_git_ignored():
+    ignored = subprocess.run(
+        ["git", "check-ignore", "workspace/x.ipynb", ".venv/bin/python"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.split()
+    if not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    assert ignored == ["workspace/x.ipynb", ".venv/bin/python"]
