@@ -4,6 +4,9 @@
     python3 course.py open     # make .venv if needed, copy the lessons to workspace/, open JupyterLab
     python3 course.py test     # make .venv if needed, run the whole test suite
 
+Instructors: generate, check, release, students, collect, autograde, feedback, export
+(``python3 course.py autograde --help`` etc.; they run course/instructor.py in the venv).
+
 The first call creates ``.venv`` and installs the pinned ``requirements.txt`` into it; later calls
 reuse it and reinstall only when ``requirements.txt`` or ``pyproject.toml`` change.
 Run ``python3 course.py --help`` for the instructors' commands.
@@ -25,6 +28,18 @@ VENV = ROOT / ".venv"
 STAMP = VENV / ".exprlib-installed"
 LESSONS = ROOT / "course" / "lessons"
 WORKSPACE = ROOT / "workspace"
+INSTRUCTOR = ROOT / "course" / "instructor.py"
+# The instructors' commands; course/instructor.py parses their arguments.
+INSTRUCTOR_COMMANDS = {
+    "generate": "regenerate course/lessons from course/solutions (commit the result)",
+    "check": "static lesson checks: lessons match solutions, no leaks, lesson shape",
+    "release": "fill the gradebook and release a lesson to nbgrader's exchange",
+    "students": "add students to the gradebook (ids or a CSV)",
+    "collect": "collect submissions from the exchange",
+    "autograde": "autograde a lesson one student at a time",
+    "feedback": "generate and release HTML feedback",
+    "export": "export grades to CSV",
+}
 
 
 def venv_bin(name: str) -> Path:
@@ -101,7 +116,17 @@ def cmd_test(args: argparse.Namespace) -> int:
     return subprocess.call(cmd, env=venv_env(), cwd=ROOT)
 
 
+def cmd_instructor(command: str, args: list[str]) -> int:
+    ensure_venv()
+    cmd = [str(venv_bin("python")), str(INSTRUCTOR), command, *args]
+    return subprocess.call(cmd, env=venv_env(), cwd=ROOT)
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv and argv[0] in INSTRUCTOR_COMMANDS:
+        # Passed through untouched (options included) to course/instructor.py.
+        return cmd_instructor(argv[0], argv[1:])
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("open", help="open the course in JupyterLab (students start here)")
@@ -110,6 +135,8 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("test", help="run the whole test suite")
     p.add_argument("pytest_args", nargs=argparse.REMAINDER, help="extra arguments for pytest")
     p.set_defaults(func=cmd_test)
+    for name, text in INSTRUCTOR_COMMANDS.items():
+        sub.add_parser(name, help=f"[instructors] {text}", add_help=False)
     args = parser.parse_args(argv)
     return args.func(args)
 

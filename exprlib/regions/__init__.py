@@ -13,8 +13,36 @@ import numpy as np
 from torch import nn
 
 from ..nets import as_numpy
+from ._line import (
+    breakpoints_1d,
+    breakpoints_arc,
+    breakpoints_polyline,
+    count_pieces_1d,
+    count_regions_1d,
+    count_regions_arc,
+    count_regions_lines,
+    count_regions_polyline,
+)
+from ._plane import Regions2D, count_regions_2d, regions_2d
+from ._sampled import count_regions_sampled
 
-__all__ = ["activation_pattern"]
+__all__ = [
+    "activation_pattern",
+    # exact 1-D regions (_line) and the dense-sampling lower bound (_sampled)
+    "breakpoints_1d",
+    "breakpoints_arc",
+    "breakpoints_polyline",
+    "count_pieces_1d",
+    "count_regions_1d",
+    "count_regions_arc",
+    "count_regions_lines",
+    "count_regions_polyline",
+    "count_regions_sampled",
+    # exact 2-D regions (_plane)
+    "Regions2D",
+    "count_regions_2d",
+    "regions_2d",
+]
 
 
 def activation_pattern(net: nn.Module, x: np.ndarray) -> np.ndarray:

@@ -1,0 +1,190 @@
+"""Exact region counts on the shared benchmark nets: correctness, speed and memory, against sampling.
+
+Usage (from the repository root)::
+
+    .venv/bin/python benchmarks/regions.py            # every fixture, 2 repeats, dense sampling
+    .venv/bin/python benchmarks/regions.py --quick    # 1 repeat, coarser sampling
+    .venv/bin/python benchmarks/regions.py --only 1d  # only the 1-D (segment) fixtures
+
+For every ``.npz`` in ``../shared/benchmark-nets`` it prints one row: the expected count (parsed
+from that folder's README table), the exact count, the best wall time over the repeats,
+regions per second, the peak traced memory, and the dense-sampling count
+(:func:`exprlib.regions.count_regions_sampled`) timed in the same run, as ratios. The exit
+status is 1 if any exact count differs from the README (or a counter is missing), else 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import sys
+import time
+import tracemalloc
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from exprlib import regions
+from exprlib.nets import load_npz
+
+NETS_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "benchmark-nets"
+
+# Used when the README cannot be read; the README is the reference.
+KNOWN_COUNTS = {
+    "relu_2in_32x32x32_seed0.npz": 1_180,
+    "relu_2in_64x64x64x64x64x64_seed0.npz": 8_392,
+    "relu_2in_128x128x128x128_seed0.npz": 29_584,
+    "hardtanh_100in_100x12_sw2-16_sb2-0.3_seed0.npz": 117_453,
+}
+
+BOX = (-1.0, 1.0, -1.0, 1.0)  # the README's domain for every 2-D fixture
+_ROW = re.compile(r"^\|\s*`(?P<file>[^`]+\.npz)`\s*\|\s*(?P<task>[12]-D)\s*\|[^|]*\|(?P<count>[^|]*)\|\s*$")
+
+
+@dataclass
+class Row:
+    name: str
+    task: str
+    expected: int | None
+    exact: int | None = None
+    seconds: float = float("nan")
+    peak_mb: float = float("nan")
+    sampled: int | None = None
+    sampled_seconds: float = float("nan")
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.error and self.exact is not None and self.exact == self.expected
+
+
+def readme_counts(nets_dir: Path) -> dict[str, tuple[str, int]]:
+    """file -> (task, exact count) from the README table ("117 453" and thin spaces allowed)."""
+    readme = nets_dir / "README.md"
+    table = {}
+    if readme.exists():
+        for line in readme.read_text(encoding="utf-8").splitlines():
+            match = _ROW.match(line.strip())
+            if match:
+                table[match["file"]] = (match["task"], int(re.sub(r"\D", "", match["count"])))
+    return table
+
+
+def _activation(name: str) -> str:
+    return "hardtanh" if name.startswith("hardtanh") else "relu"
+
+
+def _timed(func, repeats: int) -> tuple[object, float]:
+    best, result = float("inf"), None
+    for _ in range(repeats):
+        start = time.perf_counter()
+        result = func()
+        best = min(best, time.perf_counter() - start)
+    return result, best
+
+
+def _peak_mb(func) -> float:
+    # A separate traced run: tracemalloc sees numpy's buffers but slows allocation, so the
+    # timed runs above are untraced.
+    tracemalloc.start()
+    try:
+        func()
+        return tracemalloc.get_traced_memory()[1] / 2**20
+    finally:
+        tracemalloc.stop()
+
+
+def run_one(path: Path, task: str, expected: int | None, *, repeats: int, samples_1d: int, resolution: int) -> Row:
+    row = Row(path.name, task, expected)
+    net = load_npz(path, _activation(path.name))
+    if task == "1-D":
+        with np.load(path) as data:
+            start, end = data["start"], data["end"]
+        exact = lambda: regions.count_regions_1d(net, start, end)  # noqa: E731
+        sampled = lambda: regions.count_regions_sampled(net, start, end, n_samples=samples_1d)  # noqa: E731
+    else:
+        counter = getattr(regions, "count_regions_2d", None)
+        if counter is None:
+            row.error = "exprlib.regions.count_regions_2d is not available"
+            return row
+        exact = lambda: counter(net, box=BOX)  # noqa: E731
+        sampled = lambda: regions.count_regions_sampled(net, box=BOX, resolution=resolution)  # noqa: E731
+    try:
+        row.exact, row.seconds = _timed(exact, repeats)
+        row.peak_mb = _peak_mb(exact)
+        row.sampled, row.sampled_seconds = _timed(sampled, 1)
+    except Exception as err:  # report and keep going: one broken counter must not hide the rest
+        row.error = f"{type(err).__name__}: {err}"
+    return row
+
+
+def print_table(rows: list[Row], samples_1d: int, resolution: int) -> None:
+    header = (
+        f"{'net':<48} {'task':<4} {'expected':>9} {'exact':>9} {'ok':>3} {'seconds':>8} {'regions/s':>10} "
+        f"{'peak MB':>8} {'sampled':>9} {'sampled s':>9} {'exact/smp':>9} {'smp s/exact s':>13}"
+    )
+    print(header)
+    print("-" * len(header))
+    for r in rows:
+        if r.error:
+            print(f"{r.name:<48} {r.task:<4} {r.expected if r.expected is not None else '?':>9}  ERROR  {r.error}")
+            continue
+        rate = r.exact / r.seconds if r.seconds > 0 else float("inf")
+        count_ratio = r.exact / r.sampled if r.sampled else float("nan")
+        time_ratio = r.sampled_seconds / r.seconds if r.seconds > 0 else float("nan")
+        print(
+            f"{r.name:<48} {r.task:<4} {r.expected if r.expected is not None else '?':>9} {r.exact:>9} "
+            f"{'yes' if r.ok else 'NO':>3} {r.seconds:>8.3f} {rate:>10.0f} {r.peak_mb:>8.1f} "
+            f"{r.sampled:>9} {r.sampled_seconds:>9.3f} {count_ratio:>9.3f} {time_ratio:>13.2f}"
+        )
+    print(
+        f"\nsampling: 1-D {samples_1d:,} evenly spaced points, 2-D {resolution}x{resolution} cell centres "
+        "(a lower bound on the exact count)."
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="one repeat and coarser sampling")
+    parser.add_argument("--only", choices=("1d", "2d", "all"), default="all", help="which fixtures to run")
+    parser.add_argument("--nets", type=Path, default=NETS_DIR, help="folder with the .npz fixtures and README.md")
+    parser.add_argument("--repeats", type=int, default=None, help="timed repeats per net (best is kept)")
+    args = parser.parse_args(argv)
+    repeats = args.repeats or (1 if args.quick else 2)
+    samples_1d = 10_000 if args.quick else 100_000
+    resolution = 128 if args.quick else 512
+
+    table = readme_counts(args.nets)
+    paths = sorted(args.nets.glob("*.npz"))
+    if not paths:
+        print(f"no .npz fixtures in {args.nets}", file=sys.stderr)
+        return 1
+    print(
+        f"exprlib region benchmark: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
+        f"numpy {np.__version__}, python {platform.python_version()}; timings are wall-clock seconds and "
+        "depend on what else runs on the machine.\n"
+    )
+    rows = []
+    for path in paths:
+        task, expected = table.get(path.name, (None, KNOWN_COUNTS.get(path.name)))
+        if task is None:
+            with np.load(path) as data:
+                task = "1-D" if "start" in data.files else "2-D"
+        if args.only != "all" and task.replace("-", "").lower() != args.only:
+            continue
+        rows.append(run_one(path, task, expected, repeats=repeats, samples_1d=samples_1d, resolution=resolution))
+        print(f"  done {path.name}", file=sys.stderr)
+    print_table(rows, samples_1d, resolution)
+    bad = [r.name for r in rows if not r.ok]
+    if bad:
+        print(f"\nFAILED: {', '.join(bad)}", file=sys.stderr)
+        return 1
+    print("\nall counts match the README.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,116 @@
+"""nbgrader configuration for the exprlib course.
+
+The nbgrader command line reads this file when run from ``course/``; nbgrader's Python API and
+``Validator`` do NOT read it, so ``course/instructor.py`` (behind ``python3 course.py generate``,
+``release``, ``collect``, ``autograde``, ``feedback``, ``export``) loads it explicitly.
+
+Layout (the design card): ``solutions/<lesson>/<lesson>.ipynb`` is nbgrader's SOURCE,
+``lessons/<lesson>/`` its RELEASE (generated, committed), one folder per lesson. Everything else
+nbgrader writes here (gradebook.db, submitted/, autograded/, feedback/, exchange/, the log) is
+runtime state and git-ignored.
+
+Environment overrides, for running a real class:
+
+- ``EXPRLIB_EXCHANGE`` -- the exchange folder shared with students (default ``course/exchange``;
+  on JupyterHub use the folder every student's nbgrader config names, e.g. ``/srv/nbgrader/exchange``).
+- ``EXPRLIB_COURSE_ID`` -- the course id (default ``exprlib``; on JupyterHub it must match the
+  formgrader service / ``nbgrader-<course_id>`` group names).
+"""
+
+import os
+
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import (
+    CheckCellMetadata,
+    ClearHiddenTests,
+    ClearMarkScheme,
+    ClearOutput,
+    ClearSolutions,
+    ComputeChecksums,
+    GetGrades,
+    IncludeHeaderFooter,
+    InstantiateTests,
+    LockCells,
+    NbGraderPreprocessor,
+    SaveCells,
+)
+
+c = get_config()  # noqa: F821 -- injected by traitlets' config loader
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+class StripWidgetState(NbGraderPreprocessor):
+    """Drop notebook-level ipywidgets state (``metadata.widgets``).
+
+    nbgrader copies notebook metadata into the release verbatim, so without this the instructor's
+    saved widget views (plot images included) would ship inside every student notebook.
+    """
+
+    def preprocess(self, nb, resources):
+        nb.metadata.pop("widgets", None)
+        return nb, resources
+
+
+class ShortTestTracebacks(NbGraderPreprocessor):
+    """In feedback, reduce each failed autograder-test cell's error to ``Name: message``.
+
+    A full traceback quotes the failing lines of the test cell, hidden tests included; the
+    assertion message (written for the student) is what feedback should carry.
+    """
+
+    def preprocess_cell(self, cell, resources, index):
+        nbgrader = cell.metadata.get("nbgrader", {})
+        if cell.cell_type == "code" and nbgrader.get("grade") and not nbgrader.get("solution"):
+            for output in cell.get("outputs", []):
+                if output.get("output_type") == "error":
+                    output["traceback"] = [f"{output.get('ename', 'Error')}: {output.get('evalue', '')}"]
+        return cell, resources
+
+
+# --- where things live -------------------------------------------------------------------------
+c.CourseDirectory.root = HERE
+c.CourseDirectory.course_id = os.environ.get("EXPRLIB_COURSE_ID", "exprlib")
+c.CourseDirectory.source_directory = "solutions"
+c.CourseDirectory.release_directory = "lessons"
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".DS_Store"]
+c.Exchange.root = os.environ.get("EXPRLIB_EXCHANGE", os.path.join(HERE, "exchange"))
+c.NbGrader.logfile = os.path.join(HERE, ".nbgrader.log")
+
+# --- making a lesson from a solution notebook --------------------------------------------------
+# nbgrader's own list, plus StripWidgetState at the end. ClearOutput (already in the list) also
+# drops the per-cell timing metadata JupyterLab records, so a saved notebook releases byte-stably.
+c.GenerateAssignment.preprocessors = [
+    IncludeHeaderFooter,
+    InstantiateTests,
+    LockCells,
+    ClearSolutions,
+    ClearOutput,
+    CheckCellMetadata,
+    ComputeChecksums,
+    SaveCells,
+    ClearHiddenTests,
+    ClearMarkScheme,
+    ComputeChecksums,
+    CheckCellMetadata,
+    StripWidgetState,
+]
+c.ClearOutputPreprocessor.remove_metadata_fields = {"collapsed", "scrolled", "execution", "ExecuteTime"}
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+
+# --- autograding -------------------------------------------------------------------------------
+# A lesson cell takes seconds; 120 s per cell leaves room for a slow shared machine, and an
+# infinite loop costs one cell's timeout (the kernel is interrupted and grading goes on).
+c.ExecutePreprocessor.timeout = 120
+c.Execute.timeout = 120
+c.Execute.startup_timeout = 120
+# A student who edits or deletes a test cell gets it back (edited: restored from the gradebook;
+# deleted: re-inserted) -- without add_missing_cells a deleted test cell is silently graded 0.
+c.OverwriteCells.add_missing_cells = True
+c.Autograde.create_student = True
+
+# --- feedback ----------------------------------------------------------------------------------
+# nbgrader puts the hidden tests back into the graded notebook; the HTML feedback students get
+# must not show them, neither as source nor inside tracebacks.
+c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, ShortTestTracebacks, CSSHTMLHeaderPreprocessor]
