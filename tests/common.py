@@ -90,6 +90,9 @@ class RawNet:
         biases = [None if b is None else b.tolist() for b in self.biases]
         return f"RawNet({self.name!r}, weights={weights}, biases={biases}, activations={self.activations!r})"
 
+    def _repr_pretty_(self, printer, cycle) -> None:  # hypothesis prints falsifying examples this way
+        printer.text(repr(self))
+
 
 def _arrays(rows: Sequence) -> tuple:
     return tuple(None if r is None else np.array(r, dtype=np.float64) for r in rows)

@@ -460,7 +460,9 @@ def test_sampled_count_is_a_lower_bound(seed):
 
 def test_sampled_counts_examples():
     net, *_ = EXAMPLES["hardtanh_custom"]  # breaks at t = 1/8 and 3/4 on [-1, 3]
-    assert count_regions_sampled(net, [-1.0], [3.0], n_samples=5) == 3  # t = 0, 1/4, 1/2, 3/4, 1
+    assert count_regions_sampled(net, [-1.0], [3.0], n_samples=6) == 3  # t = 0, 0.2, ..., 1
+    # a sample exactly on the break at t = 3/4 is not trusted: the count stays a lower bound
+    assert count_regions_sampled(net, [-1.0], [3.0], n_samples=5) == 2  # t = 0, 1/4, 1/2, 3/4, 1
     assert count_regions_sampled(net, [-1.0], [3.0], n_samples=2) == 2  # the middle region is missed
     quadrants = net_of([[[1.0, 0.0], [0.0, 1.0]], [[1.0, 1.0]]], [[0.0, 0.0], [0.0]])
     assert count_regions_sampled(quadrants, box=(-1, 1, -1, 1), resolution=2) == 4

@@ -176,7 +176,11 @@ class Regions2D:
         smin, smax, tmin, tmax = self.box
         span = np.array([max(abs(smin), abs(smax)), max(abs(tmin), abs(tmax)), 1.0])
         size = diff @ span  # bounds the two maps' difference over the box, per output
-        allowed = self._piece_tol * (self._map_scale[a] + self._map_scale[b])
+        # A region whose units all saturate or switch off inherits its slope as a difference of its
+        # parent's terms, so rounding leaves ~eps x (the largest slopes upstream) where the exact
+        # slope is 0: scale the tolerance by the largest map over the box as well as the pair's own.
+        largest = (np.abs(self.maps) @ span).max(axis=0)  # (out,)
+        allowed = self._piece_tol * (self._map_scale[a] + self._map_scale[b] + largest)
         same = (size <= allowed).all(axis=1)
         graph = coo_matrix((np.ones(int(same.sum())), (a[same], b[same])), shape=(len(self), len(self)))
         return int(connected_components(graph, directed=False)[0])

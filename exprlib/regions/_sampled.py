@@ -3,9 +3,12 @@
 1-D: 1 + the number of pattern changes between consecutive samples of n evenly spaced points
 on a segment (both ends included). 2-D: the number of distinct activation patterns at the
 cells centres of a resolution x resolution grid over a box of a plane slice; every pattern's set
-is convex, so distinct patterns <= regions. Both miss every region that falls between samples,
-so for samples in general position they never exceed the exact count (a sample that lands
-exactly on a boundary can show the pattern of that measure-zero set).
+is convex, so distinct patterns <= regions. Both miss every region that falls between samples.
+A unit within rounding distance of its threshold at a sample may show float noise or the pattern
+of a measure-zero boundary: in 1-D a change between two samples counts only if a unit clear of its
+thresholds at both differs (so the count is a true lower bound, touching units included); in 2-D
+such a unit reads as exactly on its threshold (so an exact cancellation is not mistaken for a
+crossing).
 """
 
 from __future__ import annotations
@@ -21,6 +24,10 @@ __all__ = ["count_regions_sampled"]
 # Samples are processed in chunks of at most this many pattern entries (int8) plus the float64
 # pre-activations behind them (~9 bytes each, so ~36 MB), whatever n_samples or resolution is.
 _CHUNK_ENTRIES = 1 << 22
+# A sample whose pre-activation lies within this multiple of eps x (the magnitude of the terms it
+# was summed from) of a threshold may have the wrong float sign, or sit on a boundary: skip it.
+# Generous (~1e-12 relative) because rounding compounds over layers; skipping only loses samples.
+_ON_THRESHOLD = 4096 * np.finfo(np.float64).eps
 
 
 def _check_count(value: object, name: str) -> int:
@@ -46,10 +53,24 @@ def _check_box(box: object) -> tuple[float, float, float, float]:
     return smin, smax, tmin, tmax
 
 
-def _patterns(mlp: NumpyMLP, x: np.ndarray) -> np.ndarray:
-    """Activation patterns at the rows of x, all hidden units in layer order, (n, N) int8."""
-    parts = [act.pattern(z) for act, z in zip(mlp.activations, mlp.preactivations(x))]
-    return np.concatenate(parts, axis=1) if parts else np.zeros((len(x), 0), dtype=np.int8)
+def _patterns(mlp: NumpyMLP, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Patterns at the rows of x, (n, N) int8, with units within rounding of a threshold snapped
+    onto it, and which entries were clear of every threshold, (n, N) bool."""
+    patterns, clears, h = [], [], x
+    for w, b, act in zip(mlp.weights, mlp.biases, mlp.activations):
+        z = h @ w.T + b
+        band = _ON_THRESHOLD * (np.abs(h) @ np.abs(w).T + np.abs(b))
+        snapped, near = z.copy(), np.zeros(z.shape, dtype=bool)
+        for theta in act.thresholds:
+            close = np.abs(z - theta) <= band + _ON_THRESHOLD * abs(theta)
+            snapped[close] = theta
+            near |= close
+        patterns.append(act.pattern(snapped))
+        clears.append(~near)
+        h = act(snapped)  # later layers see the unit exactly on its threshold, consistently
+    if not patterns:
+        return np.zeros((len(x), 0), dtype=np.int8), np.zeros((len(x), 0), dtype=bool)
+    return np.concatenate(patterns, axis=1), np.concatenate(clears, axis=1)
 
 
 def _chunk_rows(mlp: NumpyMLP) -> int:
@@ -75,7 +96,10 @@ def count_regions_sampled(
     2-D mode (``box=(smin, smax, tmin, tmax)``): the number of distinct patterns at the
     ``resolution**2`` cell centres (s, t) of the box, at x = origin + s u + t v (or x = (s, t)
     for a 2-input net when origin, u, v are omitted). A region narrower than the sample spacing
-    is missed; a sample landing exactly on a boundary (a measure-zero set) can add one.
+    is missed. A unit within rounding distance of its threshold at a sample (on a boundary, or
+    where float noise could flip a unit that exact arithmetic keeps on its threshold) is not
+    trusted: in 1-D a change counts only where a unit clear at both samples differs, which makes
+    the 1-D count a true lower bound; in 2-D such a unit reads as on its threshold.
 
     Parameters
     ----------
@@ -159,11 +183,13 @@ def _sampled_1d(mlp: NumpyMLP, start: np.ndarray, end: np.ndarray, n_samples: in
     for first in range(0, n_samples, step):
         t = np.arange(first, min(first + step, n_samples)) / (n_samples - 1)
         x = (1.0 - t)[:, None] * start + t[:, None] * end
-        pattern = _patterns(mlp, x)
+        pattern, clear = _patterns(mlp, x)
         if previous is not None:
-            pattern = np.concatenate([previous, pattern])
-        changes += int((pattern[1:] != pattern[:-1]).any(axis=1).sum())
-        previous = pattern[-1:]
+            pattern = np.concatenate([previous[0], pattern])
+            clear = np.concatenate([previous[1], clear])
+        both_clear = clear[1:] & clear[:-1]
+        changes += int(((pattern[1:] != pattern[:-1]) & both_clear).any(axis=1).sum())
+        previous = pattern[-1:], clear[-1:]
     return changes + 1
 
 
@@ -182,10 +208,10 @@ def _sampled_2d(
         index = np.arange(first, min(first + step, total))
         s, t = s_centres[index % res], t_centres[index // res]
         x = origin + s[:, None] * u + t[:, None] * v
-        pattern = _patterns(mlp, x)
+        pattern, _ = _patterns(mlp, x)
         # Two bits per unit (active / at the lower limit) pack every pattern into a short key.
         key = np.concatenate([np.packbits(pattern > 0, axis=1), np.packbits(pattern < 0, axis=1)], axis=1)
         key = np.ascontiguousarray(key)
         rows = np.unique(key.view(np.dtype((np.void, key.shape[1]))).ravel())
         seen.update(r.tobytes() for r in rows)
-    return len(seen)
+    return max(len(seen), 1)
