@@ -100,19 +100,19 @@ def copy_lessons(src: Path = LESSONS, dst: Path = WORKSPACE) -> list[Path]:
     return copied
 
 
-def cmd_open(args: argparse.Namespace) -> int:
+def cmd_open(jupyter_args: list[str]) -> int:
     ensure_venv()
     copied = copy_lessons()
     if copied:
         print(f"Copied {len(copied)} new lesson file(s) into {WORKSPACE}.")
     print(f"Your work lives in {WORKSPACE} (git-ignored); files already there are never overwritten.")
-    cmd = [str(venv_bin("jupyter")), "lab", f"--notebook-dir={WORKSPACE}", *args.jupyter_args]
+    cmd = [str(venv_bin("jupyter")), "lab", f"--notebook-dir={WORKSPACE}", *jupyter_args]
     return subprocess.call(cmd, env=venv_env(), cwd=WORKSPACE)
 
 
-def cmd_test(args: argparse.Namespace) -> int:
+def cmd_test(pytest_args: list[str]) -> int:
     ensure_venv()
-    cmd = [str(venv_bin("python")), "-m", "pytest", "-n", "2", *args.pytest_args]
+    cmd = [str(venv_bin("python")), "-m", "pytest", "-n", "2", *pytest_args]
     return subprocess.call(cmd, env=venv_env(), cwd=ROOT)
 
 
@@ -124,21 +124,21 @@ def cmd_instructor(command: str, args: list[str]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    # Everything after the command goes through untouched (e.g. `open --port 8890`, `test -k regions`).
+    if argv and argv[0] == "open":
+        return cmd_open(argv[1:])
+    if argv and argv[0] == "test":
+        return cmd_test(argv[1:])
     if argv and argv[0] in INSTRUCTOR_COMMANDS:
-        # Passed through untouched (options included) to course/instructor.py.
         return cmd_instructor(argv[0], argv[1:])
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("open", help="open the course in JupyterLab (students start here)")
-    p.add_argument("jupyter_args", nargs=argparse.REMAINDER, help="extra arguments for `jupyter lab`")
-    p.set_defaults(func=cmd_open)
-    p = sub.add_parser("test", help="run the whole test suite")
-    p.add_argument("pytest_args", nargs=argparse.REMAINDER, help="extra arguments for pytest")
-    p.set_defaults(func=cmd_test)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="command")
+    sub.add_parser("open", help="open the course in JupyterLab (students start here); extra arguments go to `jupyter lab`")
+    sub.add_parser("test", help="run the whole test suite; extra arguments go to pytest")
     for name, text in INSTRUCTOR_COMMANDS.items():
-        sub.add_parser(name, help=f"[instructors] {text}", add_help=False)
-    args = parser.parse_args(argv)
-    return args.func(args)
+        sub.add_parser(name, help=f"[instructors] {text}")
+    parser.parse_args(argv)  # only reached for --help or an unknown command
+    return 2
 
 
 if __name__ == "__main__":
