@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -100,8 +101,39 @@ def copy_lessons(src: Path = LESSONS, dst: Path = WORKSPACE) -> list[Path]:
     return copied
 
 
+# Self-study students have no class to manage: hide nbgrader's instructor and exchange tools (the
+# formgrader, course list, assignment list) in the course's own JupyterLab; keep "Validate".
+# Classes run on JupyterHub with their own configuration (see the README).
+SELF_STUDY_LAB_CONFIG = {
+    "disabledExtensions": {
+        f"@jupyter/nbgrader:{name}": True
+        for name in ("formgrader", "create-assignment", "course-list", "assignment-list", "menu")
+    }
+}
+SELF_STUDY_SERVER_CONFIG = {
+    "ServerApp": {
+        "jpserver_extensions": {
+            f"nbgrader.server_extensions.{name}": False for name in ("formgrader", "course_list", "assignment_list")
+        }
+    }
+}
+
+
+def write_self_study_config(prefix: Path = VENV) -> None:
+    """Write the self-study JupyterLab settings into the venv (sys-prefix level, so only this venv)."""
+    targets = {
+        prefix / "etc" / "jupyter" / "labconfig" / "page_config.json": SELF_STUDY_LAB_CONFIG,
+        # "zz-" sorts after nbgrader.json, whose settings it overrides.
+        prefix / "etc" / "jupyter" / "jupyter_server_config.d" / "zz-exprlib-self-study.json": SELF_STUDY_SERVER_CONFIG,
+    }
+    for path, config in targets.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(config, indent=2) + "\n")
+
+
 def cmd_open(jupyter_args: list[str]) -> int:
     ensure_venv()
+    write_self_study_config()
     copied = copy_lessons()
     if copied:
         print(f"Copied {len(copied)} new lesson file(s) into {WORKSPACE}.")

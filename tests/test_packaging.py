@@ -86,3 +86,14 @@ def test_workspace_and_venv_are_git_ignored():
     if not (ROOT / ".git").exists():
         pytest.skip("not a git checkout")
     assert ignored == ["workspace/x.ipynb", ".venv/bin/python"]
+
+
+def test_self_study_lab_hides_nbgrader_instructor_tools(tmp_path):
+    import json
+
+    course.write_self_study_config(tmp_path)
+    lab = json.loads((tmp_path / "etc/jupyter/labconfig/page_config.json").read_text())
+    server = json.loads((tmp_path / "etc/jupyter/jupyter_server_config.d/zz-exprlib-self-study.json").read_text())
+    assert lab["disabledExtensions"]["@jupyter/nbgrader:formgrader"] is True
+    assert "@jupyter/nbgrader:validate-assignment" not in lab["disabledExtensions"]
+    assert server["ServerApp"]["jpserver_extensions"]["nbgrader.server_extensions.formgrader"] is False
