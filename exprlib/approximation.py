@@ -29,6 +29,7 @@ import torch
 from scipy import special
 from torch import nn
 
+from ._validation import as_float_array, check_int, check_real
 from .constructions import relu_interpolant
 from .nets import as_numpy, from_weights
 
@@ -80,25 +81,8 @@ _FEATURE_ACTIVATIONS = {
 # ---------------------------------------------------------------------------------------------
 
 
-def _check_int(name: str, value: object, minimum: int = 1) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an int >= {minimum}, got {value!r} of type {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
-    return int(value)
-
-
-def _check_real(name: str, value: object, *, positive: bool = False) -> float:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a real number, got {value!r} of type {type(value).__name__}")
-    value = float(value)
-    if not math.isfinite(value) or (positive and value <= 0):
-        raise ValueError(f"{name} must be finite{' and > 0' if positive else ''}, got {value!r}")
-    return value
-
-
 def _check_interval(lo: object, hi: object) -> tuple[float, float]:
-    lo, hi = _check_real("lo", lo), _check_real("hi", hi)
+    lo, hi = check_real("lo", lo), check_real("hi", hi)
     if not lo < hi:
         raise ValueError(f"lo must be < hi, got lo={lo!r}, hi={hi!r}")
     return lo, hi
@@ -106,10 +90,7 @@ def _check_interval(lo: object, hi: object) -> tuple[float, float]:
 
 def _as_points(x: object, name: str = "x") -> np.ndarray:
     """float64 array of any shape with no NaN (infinities allowed: sigmoids handle them)."""
-    try:
-        arr = np.asarray(x, dtype=np.float64)
-    except (TypeError, ValueError) as err:
-        raise TypeError(f"{name} must be an array of real numbers, got {type(x).__name__}") from err
+    arr = as_float_array(x, name, expected="an array of real numbers")
     if np.isnan(arr).any():
         raise ValueError(f"{name} must not contain NaN; found {int(np.isnan(arr).sum())} NaN entries")
     return arr
@@ -298,7 +279,7 @@ def knots(n_units: int, *, lo: float = DOMAIN[0], hi: float = DOMAIN[1]) -> np.n
     >>> knots(1, lo=0.0, hi=3.0)
     array([0., 3.])
     """
-    n_units = _check_int("n_units", n_units)
+    n_units = check_int("n_units", n_units)
     lo, hi = _check_interval(lo, hi)
     return np.linspace(lo, hi, n_units + 1)
 
@@ -385,7 +366,7 @@ def sup_error(
     approx_fn = _as_function(approx, "approx")
     target_fn = _as_function(target, "target")
     lo, hi = _check_interval(lo, hi)
-    n_grid = _check_int("n_grid", n_grid, minimum=2)
+    n_grid = check_int("n_grid", n_grid, minimum=2)
     x = np.linspace(lo, hi, n_grid)
     difference = approx_fn(x) - target_fn(x)  # (n_grid,)
     if np.isnan(difference).any():
@@ -574,8 +555,8 @@ def sigmoid_bump(x: object, *, left: float, right: float, steepness: float) -> n
     0.5
     """
     x = _as_points(x)
-    left, right = _check_real("left", left), _check_real("right", right)
-    steepness = _check_real("steepness", steepness, positive=True)
+    left, right = check_real("left", left), check_real("right", right)
+    steepness = check_real("steepness", steepness, positive=True)
     if not left < right:
         raise ValueError(f"left must be < right, got left={left!r}, right={right!r}")
     return special.expit(steepness * (x - left)) - special.expit(steepness * (x - right))
@@ -628,9 +609,9 @@ def sigmoid_staircase(
     array([0.5, 1. , 1.5])
     """
     fn = _as_function(f, "f")
-    n_units = _check_int("n_units", n_units)
+    n_units = check_int("n_units", n_units)
     lo, hi = _check_interval(lo, hi)
-    sharpness = _check_real("sharpness", sharpness, positive=True)
+    sharpness = check_real("sharpness", sharpness, positive=True)
     h = (hi - lo) / (n_units + 1)
     midpoints = lo + (np.arange(n_units + 1) + 0.5) * h  # (n + 1,)
     edges = lo + np.arange(1, n_units + 1) * h  # (n,)
@@ -686,9 +667,9 @@ def feature_rank(activation: str, n_units: int, *, seed: int, n_points: int = 20
         raise TypeError(f"activation must be a str, one of {sorted(_FEATURE_ACTIVATIONS)}, got {activation!r}")
     if activation not in _FEATURE_ACTIVATIONS:
         raise ValueError(f"activation must be one of {sorted(_FEATURE_ACTIVATIONS)}, got {activation!r}")
-    n_units = _check_int("n_units", n_units)
-    n_points = _check_int("n_points", n_points, minimum=4)
-    seed = _check_int("seed", seed, minimum=0)
+    n_units = check_int("n_units", n_units)
+    n_points = check_int("n_points", n_points, minimum=4)
+    seed = check_int("seed", seed, minimum=0)
     if n_units > n_points - 3:
         raise ValueError(
             f"n_units must be <= n_points - 3 = {n_points - 3} (one interior grid cell per unit), got {n_units}"
@@ -762,11 +743,11 @@ def train_shallow(
     ((16,), True)
     """
     fn = _as_function(f, "f")
-    n_units = _check_int("n_units", n_units)
-    seed = _check_int("seed", seed, minimum=0)
-    steps = _check_int("steps", steps)
-    learning_rate = _check_real("learning_rate", learning_rate, positive=True)
-    n_train = _check_int("n_train", n_train, minimum=2)
+    n_units = check_int("n_units", n_units)
+    seed = check_int("seed", seed, minimum=0)
+    steps = check_int("steps", steps)
+    learning_rate = check_real("learning_rate", learning_rate, positive=True)
+    n_train = check_int("n_train", n_train, minimum=2)
     lo, hi = _check_interval(lo, hi)
 
     rng = np.random.default_rng(seed)

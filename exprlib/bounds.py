@@ -11,8 +11,8 @@ outside the regime where it was proved raises ``ValueError`` citing the conditio
 - 1-D input, all widths >= 3 (Serra et al. 2018): exactly prod_l (n_l + 1).
 - Activation patterns (Raghu et al. 2017): O(k^{mn}) for ReLU, O((2k)^{mn}) for hard-tanh.
 
-These are functions of integers: ``math`` does the work, numpy is imported only so that
-numpy integers are accepted.
+These are functions of integers: ``math`` does the work; numpy integers are accepted too
+(the shared checks in :mod:`exprlib._validation` need only numpy).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 from typing import Sequence
 
-import numpy as np
+from ._validation import check_int, check_widths
 
 __all__ = [
     "montufar_lower",
@@ -32,30 +32,6 @@ __all__ = [
 ]
 
 _ACTIVATIONS = ("relu", "hardtanh")
-
-
-def _check_count(name: str, value: object) -> int:
-    """A positive int (numpy ints accepted, bool rejected: True is not a width)."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an int >= 1, got {value!r} of type {type(value).__name__}")
-    if value < 1:
-        raise ValueError(f"{name} must be >= 1, got {value}")
-    return int(value)
-
-
-def _check_widths(widths: object) -> list[int]:
-    """A non-empty sequence (list, tuple or 1-D integer array) of ints >= 1, checked one by one."""
-    if isinstance(widths, np.ndarray):
-        if widths.ndim != 1:
-            raise TypeError(
-                f"widths must be a 1-D sequence of ints such as [4, 4], got an array of shape {widths.shape}"
-            )
-        widths = widths.tolist()
-    if isinstance(widths, (str, bytes)) or not isinstance(widths, Sequence):
-        raise TypeError(f"widths must be a sequence of ints such as [4, 4], got {widths!r}")
-    if len(widths) == 0:
-        raise ValueError("widths must hold at least one hidden width, got an empty sequence")
-    return [_check_count(f"widths[{i}]", n) for i, n in enumerate(widths)]
 
 
 def _check_activation(activation: object) -> str:
@@ -106,8 +82,8 @@ def zaslavsky(n_in: int, n_units: int) -> int:
     >>> zaslavsky(1, 7), zaslavsky(3, 2)
     (8, 4)
     """
-    n_in = _check_count("n_in", n_in)
-    n_units = _check_count("n_units", n_units)
+    n_in = check_int("n_in", n_in)
+    n_units = check_int("n_units", n_units)
     return sum(math.comb(n_units, j) for j in range(n_in + 1))
 
 
@@ -152,8 +128,8 @@ def montufar_lower(n_in: int, widths: Sequence[int]) -> int:
     >>> montufar_lower(1, [3, 3, 3]), montufar_lower(2, [3, 5])
     (36, 16)
     """
-    n_in = _check_count("n_in", n_in)
-    widths = _check_widths(widths)
+    n_in = check_int("n_in", n_in)
+    widths = check_widths(widths)
     if any(n < n_in for n in widths):
         raise ValueError(
             f"montufar_lower needs every width >= n_in (Montúfar et al. 2014); got widths={widths} for n_in={n_in}"
@@ -209,8 +185,8 @@ def serra_upper(n_in: int, widths: Sequence[int]) -> int:
     >>> serra_upper(2, [1, 100])  # a 1-unit bottleneck leaves a 1-D image
     102
     """
-    n_in = _check_count("n_in", n_in)
-    widths = _check_widths(widths)
+    n_in = check_int("n_in", n_in)
+    widths = check_widths(widths)
     # weight[c] = sum over the choices (j_1..j_{l-1}) whose running cap is c of prod C(n_i, j_i).
     weight = {n_in: 1}
     for n in widths:
@@ -259,7 +235,7 @@ def serra_1d_max(widths: Sequence[int]) -> int:
     >>> serra_1d_max([4, 5, 3]) == serra_upper(1, [4, 5, 3])
     True
     """
-    widths = _check_widths(widths)
+    widths = check_widths(widths)
     if any(n < 3 for n in widths):
         raise ValueError(
             f"serra_1d_max needs every width >= 3 (Serra et al. 2018, 1-D input); got widths={widths}"
@@ -299,7 +275,7 @@ def trivial_upper(widths: Sequence[int], activation: str = "relu") -> int:
     >>> trivial_upper([2, 1], activation="hardtanh")
     27
     """
-    widths = _check_widths(widths)
+    widths = check_widths(widths)
     activation = _check_activation(activation)
     states = 2 if activation == "relu" else 3
     return states ** sum(widths)
@@ -348,9 +324,9 @@ def raghu_patterns(n_in: int, width: int, depth: int, activation: str = "relu") 
     >>> raghu_patterns(1, 3, 2, activation="hardtanh")
     36
     """
-    n_in = _check_count("n_in", n_in)
-    width = _check_count("width", width)
-    depth = _check_count("depth", depth)
+    n_in = check_int("n_in", n_in)
+    width = check_int("width", width)
+    depth = check_int("depth", depth)
     activation = _check_activation(activation)
     base = width if activation == "relu" else 2 * width
     return base ** (n_in * depth)

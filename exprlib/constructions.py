@@ -20,6 +20,7 @@ from typing import Sequence
 import numpy as np
 from torch import nn
 
+from ._validation import check_int, check_widths
 from .nets import from_weights
 
 __all__ = ["montufar_net", "relu_interpolant", "sawtooth", "serra_1d_net"]
@@ -28,30 +29,6 @@ __all__ = ["montufar_net", "relu_interpolant", "sawtooth", "serra_1d_net"]
 # negative bias instead of 0 keeps z strictly below the ReLU threshold, so no region counter
 # has to decide the sign of an exact zero.
 _DEAD_BIAS = -1.0
-
-
-def _check_count(name: str, value: object) -> int:
-    """A positive int (numpy ints accepted, bool rejected)."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an int >= 1, got {value!r} of type {type(value).__name__}")
-    if value < 1:
-        raise ValueError(f"{name} must be >= 1, got {value}")
-    return int(value)
-
-
-def _check_widths(widths: object) -> list[int]:
-    """A non-empty sequence (list, tuple or 1-D integer array) of ints >= 1, checked one by one."""
-    if isinstance(widths, np.ndarray):
-        if widths.ndim != 1:
-            raise TypeError(
-                f"widths must be a 1-D sequence of ints such as [4, 4], got an array of shape {widths.shape}"
-            )
-        widths = widths.tolist()
-    if isinstance(widths, (str, bytes)) or not isinstance(widths, Sequence):
-        raise TypeError(f"widths must be a sequence of ints such as [4, 4], got {widths!r}")
-    if len(widths) == 0:
-        raise ValueError("widths must hold at least one hidden width, got an empty sequence")
-    return [_check_count(f"widths[{i}]", n) for i, n in enumerate(widths)]
 
 
 def _stack(
@@ -116,7 +93,7 @@ def sawtooth(depth: int) -> nn.Sequential:
     >>> mlp.widths, mlp.forward(np.array([[0.0], [0.125], [0.25], [0.5]])).ravel()
     ((2, 2), array([0. , 0.5, 1. , 0. ]))
     """
-    depth = _check_count("depth", depth)
+    depth = check_int("depth", depth)
     hinge_w = np.array([[1.0], [1.0]])  # z -> [z, z - 1/2]
     hinge_b = np.array([0.0, -0.5])
     tent_w = np.array([[2.0, -4.0]])  # [h1, h2] -> y = 2 h1 - 4 h2
@@ -222,8 +199,8 @@ def montufar_net(n_in: int, widths: Sequence[int]) -> nn.Sequential:
     >>> mlp.widths, mlp.in_dim, bool((mlp.weights[0][6] == 0).all())
     ((7, 3), 2, True)
     """
-    n_in = _check_count("n_in", n_in)
-    widths = _check_widths(widths)
+    n_in = check_int("n_in", n_in)
+    widths = check_widths(widths)
     if any(n < n_in for n in widths):
         raise ValueError(
             f"montufar_net needs every width >= n_in (Montúfar et al. 2014); got widths={widths} for n_in={n_in}"
@@ -315,7 +292,7 @@ def serra_1d_net(widths: Sequence[int]) -> nn.Sequential:
     >>> bool(np.allclose(y, [1.0, 0.0, 1.0, 0.0, 1.0], rtol=0.0, atol=1e-12))
     True
     """
-    widths = _check_widths(widths)
+    widths = check_widths(widths)
     if any(n < 3 for n in widths):
         raise ValueError(f"serra_1d_net needs every width >= 3 (Serra et al. 2018, 1-D input); got widths={widths}")
     layers = [_serra_tooth_layer(n) for n in widths]

@@ -17,6 +17,8 @@ from matplotlib.axes import Axes
 from matplotlib.collections import PolyCollection
 from torch import nn
 
+from ._validation import as_float_array
+
 __all__ = [
     "plot_approximation",
     "plot_error_curve",
@@ -469,10 +471,7 @@ def _check_coordinate(coordinate: object, dim: int) -> int | None:
 
 
 def _as_point(value: object, dim: int, name: str) -> np.ndarray:
-    try:
-        point = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError) as err:
-        raise TypeError(f"{name} must be an array of numbers, got {type(value).__name__}") from err
+    point = as_float_array(value, name)
     if point.shape != (dim,):
         raise ValueError(f"{name} must have shape ({dim},) for this network, got {point.shape}")
     if not np.isfinite(point).all():

@@ -16,11 +16,13 @@ exact, built on the exact breakpoints of :mod:`exprlib.regions`.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 
 import numpy as np
 from scipy import optimize, special
 from torch import nn
 
+from ._validation import as_float_array, as_input_vector, check_int, check_real
 from .nets import NumpyMLP, as_numpy
 from .regions import breakpoints_1d, breakpoints_arc
 
@@ -57,24 +59,6 @@ _ERF_LINEAR_BELOW = 1e-8
 # validation helpers
 
 
-def _check_real(name: str, value: object) -> float:
-    """A finite, non-negative real scalar (bools are rejected: True is not a scale)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a real number, got {value!r} of type {type(value).__name__}")
-    value = float(value)
-    if not math.isfinite(value) or value < 0:
-        raise ValueError(f"{name} must be finite and >= 0, got {value!r}")
-    return value
-
-
-def _check_int(name: str, value: object, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an int >= {minimum}, got {value!r} of type {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
-    return int(value)
-
-
 def _check_seed(seed: object) -> int:
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
         raise TypeError(f"seed must be a non-negative int, got {seed!r} of type {type(seed).__name__}")
@@ -83,16 +67,9 @@ def _check_seed(seed: object) -> int:
     return int(seed)
 
 
-def _as_float_array(value: object, name: str) -> np.ndarray:
-    try:
-        return np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError) as err:
-        raise TypeError(f"{name} must be an array of real numbers, got {type(value).__name__}") from err
-
-
 def _check_points(points: object, name: str = "points", dim: int | None = None) -> np.ndarray:
     """A finite float64 (n, d) array with n >= 2 (a polyline needs two vertices)."""
-    arr = _as_float_array(points, name)
+    arr = as_float_array(points, name, expected="an array of real numbers")
     expected = f"(n, {dim})" if dim is not None else "(n, d)"
     if arr.ndim != 2:
         raise ValueError(f"{name} must be a 2-D {expected} array of n >= 2 points, got shape {arr.shape}")
@@ -107,11 +84,7 @@ def _check_points(points: object, name: str = "points", dim: int | None = None) 
 
 
 def _check_vector(value: object, name: str, dim: int) -> np.ndarray:
-    arr = _as_float_array(value, name)
-    if arr.shape != (dim,):
-        raise ValueError(
-            f"{name} must be a 1-D array of length {dim} (the network's input dimension), got shape {arr.shape}"
-        )
+    arr = as_input_vector(value, dim, name, expected="an array of real numbers")
     if not np.isfinite(arr).all():
         raise ValueError(f"{name} must be finite; it contains NaN or infinite values")
     return arr
@@ -131,6 +104,14 @@ def _check_independent(x0: np.ndarray, x1: np.ndarray) -> None:
 def _rows_per_chunk(mlp: NumpyMLP, arrays_per_row: int = 1) -> int:
     widest = max((mlp.in_dim, *mlp.widths))
     return max(2, _CHUNK_ENTRIES // (widest * arrays_per_row))
+
+
+def _polyline_chunks(mlp: NumpyMLP, points: np.ndarray) -> Iterator[np.ndarray]:
+    """Consecutive blocks of ``points`` sized for ``mlp``; neighbouring blocks share one point so
+    that no polyline step is lost between them."""
+    step = _rows_per_chunk(mlp)  # >= 2, so every block holds at least one step
+    for first in range(0, len(points) - 1, step - 1):
+        yield points[first : first + step]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -170,7 +151,7 @@ def arc_endpoints(in_dim: int, *, seed: int) -> tuple[np.ndarray, np.ndarray]:
     >>> bool(np.array_equal(arc(3, 5, seed=0)[[0, -1]], np.stack([x0, x1])))
     True
     """
-    in_dim = _check_int("in_dim", in_dim, 1)
+    in_dim = check_int("in_dim", in_dim, 1)
     seed = _check_seed(seed)
     rng = np.random.default_rng(seed)
     x0 = rng.standard_normal(in_dim)
@@ -212,7 +193,7 @@ def arc(in_dim: int, n_points: int, *, seed: int) -> np.ndarray:
     >>> bool(np.array_equal(arc(4, 100, seed=1), arc(4, 100, seed=1)))
     True
     """
-    n_points = _check_int("n_points", n_points, 2)
+    n_points = check_int("n_points", n_points, 2)
     x0, x1 = arc_endpoints(in_dim, seed=seed)
     theta = np.linspace(0.0, np.pi / 2, n_points)
     cos, sin = np.cos(theta), np.sin(theta)
@@ -302,16 +283,11 @@ def layer_lengths(net: nn.Module, points: np.ndarray) -> np.ndarray:
     mlp = as_numpy(net)
     points = _check_points(points, "points", mlp.in_dim)
     lengths = np.zeros(mlp.depth + 1)
-    step = _rows_per_chunk(mlp)
-    first = 0
-    while first < len(points) - 1:
-        # Consecutive chunks share one point so that no polyline step is lost between them.
-        h = points[first : first + step]
+    for h in _polyline_chunks(mlp, points):
         lengths[0] += _polyline_length(h)
         for layer, (w, b, act) in enumerate(zip(mlp.weights, mlp.biases, mlp.activations), start=1):
             h = act(h @ w.T + b)  # post-activations (chunk, n_l)
             lengths[layer] += _polyline_length(h)
-        first += step - 1
     return lengths
 
 
@@ -346,7 +322,7 @@ def growth_rate(lengths: np.ndarray) -> float:
     >>> growth_rate([5.0, 5.0])
     1.0
     """
-    lengths = _as_float_array(lengths, "lengths")
+    lengths = as_float_array(lengths, "lengths", expected="an array of real numbers")
     if lengths.ndim != 1 or lengths.size < 2:
         raise ValueError(f"lengths must be a 1-D array of at least 2 values, got shape {lengths.shape}")
     bad = ~(np.isfinite(lengths) & (lengths > 0))
@@ -413,9 +389,9 @@ def raghu_beta(sigma_w: float, sigma_b: float, width: int) -> float:
     >>> raghu_beta(0.0, 1.0, 10)
     0.0
     """
-    sigma_w = _check_real("sigma_w", sigma_w)
-    sigma_b = _check_real("sigma_b", sigma_b)
-    width = _check_int("width", width, 1)
+    sigma_w = check_real("sigma_w", sigma_w, nonnegative=True)
+    sigma_b = check_real("sigma_b", sigma_b, nonnegative=True)
+    width = check_int("width", width, 1)
     if sigma_w == 0.0:
         return 0.0
     # With s = sqrt(sigma_w^2 + sigma_b^2) and t = sigma_w / s in (0, 1]:
@@ -470,7 +446,7 @@ def relu_growth(sigma_w: float) -> float:
     >>> round(relu_growth(4.0), 6)   # sigma_w^2 = 16: exponential growth
     2.828427
     """
-    sigma_w = _check_real("sigma_w", sigma_w)
+    sigma_w = check_real("sigma_w", sigma_w, nonnegative=True)
     return sigma_w / math.sqrt(2.0)
 
 
@@ -575,8 +551,8 @@ def hardtanh_meanfield_growth(sigma_w: float, sigma_b: float) -> float:
     >>> hardtanh_meanfield_growth(0.5, 0.0)   # q* = 0: the linear regime
     0.5
     """
-    sigma_w = _check_real("sigma_w", sigma_w)
-    sigma_b = _check_real("sigma_b", sigma_b)
+    sigma_w = check_real("sigma_w", sigma_w, nonnegative=True)
+    sigma_b = check_real("sigma_b", sigma_b, nonnegative=True)
     return _hardtanh_growth(sigma_w, sigma_b)
 
 
@@ -624,10 +600,7 @@ def transitions(net: nn.Module, points: np.ndarray) -> int:
     mlp = as_numpy(net)
     points = _check_points(points, "points", mlp.in_dim)
     count = 0
-    step = _rows_per_chunk(mlp)
-    first = 0
-    while first < len(points) - 1:
-        h = points[first : first + step]
+    for h in _polyline_chunks(mlp, points):
         changed = np.zeros(len(h) - 1, dtype=bool)
         for w, b, act in zip(mlp.weights, mlp.biases, mlp.activations):
             z = h @ w.T + b  # pre-activations (chunk, n_l)
@@ -635,7 +608,6 @@ def transitions(net: nn.Module, points: np.ndarray) -> int:
             changed |= (pattern[1:] != pattern[:-1]).any(axis=1)
             h = act(z)
         count += int(changed.sum())
-        first += step - 1
     return count
 
 

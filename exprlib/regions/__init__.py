@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 from torch import nn
 
+from .._validation import as_float_array
 from ..nets import as_numpy
 from ._line import (
     breakpoints_1d,
@@ -85,10 +86,7 @@ def activation_pattern(net: nn.Module, x: np.ndarray) -> np.ndarray:
 
 def _as_points(x: object, dim: int, name: str) -> np.ndarray:
     """Coerce to float64 of shape (n, dim) or (dim,), with a clear error otherwise."""
-    try:
-        arr = np.asarray(x, dtype=np.float64)
-    except (TypeError, ValueError) as err:
-        raise TypeError(f"{name} must be an array of numbers, got {type(x).__name__}") from err
+    arr = as_float_array(x, name)
     if arr.ndim not in (1, 2) or arr.shape[-1] != dim:
         raise ValueError(f"{name} must have shape (n, {dim}) or ({dim},) for this network, got {arr.shape}")
     if not np.isfinite(arr).all():

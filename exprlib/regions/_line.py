@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 from torch import nn
 
+from .._validation import as_float_array, as_input_vector
 from ..nets import Activation, NumpyMLP, as_numpy
 
 __all__ = [
@@ -84,14 +85,7 @@ def _show(arr: np.ndarray) -> str:
 
 def _as_vector(value: object, dim: int, name: str) -> np.ndarray:
     """A finite float64 vector of length ``dim``."""
-    try:
-        arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError) as err:
-        raise TypeError(f"{name} must be an array of numbers, got {type(value).__name__}") from err
-    if arr.shape != (dim,):
-        raise ValueError(
-            f"{name} must be a 1-D array of length {dim} (the network's input dimension), got shape {arr.shape}"
-        )
+    arr = as_input_vector(value, dim, name)
     bad = np.flatnonzero(~np.isfinite(arr))
     if len(bad):
         raise ValueError(
@@ -103,10 +97,7 @@ def _as_vector(value: object, dim: int, name: str) -> np.ndarray:
 
 def _as_matrix(value: object, dim: int, name: str, min_rows: int) -> np.ndarray:
     """A finite float64 array of shape (k, dim) with k >= min_rows."""
-    try:
-        arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError) as err:
-        raise TypeError(f"{name} must be an array of numbers, got {type(value).__name__}") from err
+    arr = as_float_array(value, name)
     if arr.ndim != 2 or arr.shape[1] != dim or arr.shape[0] < min_rows:
         raise ValueError(
             f"{name} must have shape (k, {dim}) with k >= {min_rows} "
@@ -119,11 +110,15 @@ def _as_matrix(value: object, dim: int, name: str, min_rows: int) -> np.ndarray:
     return arr
 
 
-def _check_start_end(start: np.ndarray, end: np.ndarray) -> None:
+def _as_segment(mlp: NumpyMLP, start: object, end: object) -> tuple[np.ndarray, np.ndarray]:
+    """The end points of a segment in the input space of ``mlp``, distinct."""
+    start = _as_vector(start, mlp.in_dim, "start")
+    end = _as_vector(end, mlp.in_dim, "end")
     if np.array_equal(start, end):
         raise ValueError(
             f"start and end must differ (a segment needs positive length), got start == end == {_show(start)}"
         )
+    return start, end
 
 
 # x0 and x1 count as dependent when the part of x1 orthogonal to x0 is no larger than the
@@ -534,9 +529,7 @@ def breakpoints_1d(net: nn.Module, start: np.ndarray, end: np.ndarray) -> np.nda
     array([], dtype=float64)
     """
     mlp = as_numpy(net)
-    start = _as_vector(start, mlp.in_dim, "start")
-    end = _as_vector(end, mlp.in_dim, "end")
-    _check_start_end(start, end)
+    start, end = _as_segment(mlp, start, end)
     refined = _line_boundaries(mlp, start, end)
     return refined.t[refined.boundary & _interior(refined, shared=False)]
 
@@ -609,9 +602,7 @@ def count_pieces_1d(net: nn.Module, start: np.ndarray, end: np.ndarray) -> int:
     (3, 2)
     """
     mlp = as_numpy(net)
-    start = _as_vector(start, mlp.in_dim, "start")
-    end = _as_vector(end, mlp.in_dim, "end")
-    _check_start_end(start, end)
+    start, end = _as_segment(mlp, start, end)
     refined = _line_boundaries(mlp, start, end, slopes=True)
     points = np.flatnonzero(refined.boundary & _interior(refined, shared=False))
     left, right = refined.slope[points - 1], refined.slope[points]

@@ -30,6 +30,7 @@ from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 from torch import nn
 
+from .._validation import as_input_vector
 from ..nets import Activation, NumpyMLP, as_numpy
 
 try:  # installed with scikit-learn; without it BLAS keeps its own thread count
@@ -343,14 +344,7 @@ def _check_box(box: object) -> tuple[float, float, float, float]:
 
 
 def _as_vector(value: object, dim: int, name: str) -> np.ndarray:
-    try:
-        arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError) as err:
-        raise TypeError(f"{name} must be an array of numbers, got {type(value).__name__}") from err
-    if arr.shape != (dim,):
-        raise ValueError(
-            f"{name} must be a 1-D array of length {dim} (the network's input dimension), got shape {arr.shape}"
-        )
+    arr = as_input_vector(value, dim, name)
     if not np.isfinite(arr).all():
         raise ValueError(f"{name} must be finite; it contains NaN or infinite values: {arr.tolist()}")
     return arr

@@ -17,7 +17,7 @@ import numpy as np
 from torch import nn
 
 from ..nets import NumpyMLP, as_numpy
-from ._line import _as_vector, _check_independent, _check_start_end
+from ._line import _as_segment, _as_vector, _check_independent
 
 __all__ = ["count_regions_sampled"]
 
@@ -154,9 +154,7 @@ def count_regions_sampled(
             raise ValueError(f"1-D mode needs both start and end; {missing} is missing")
         if origin is not None or u is not None or v is not None:
             raise ValueError("origin, u and v belong to the 2-D mode (box=...); leave them out with start and end")
-        start = _as_vector(start, mlp.in_dim, "start")
-        end = _as_vector(end, mlp.in_dim, "end")
-        _check_start_end(start, end)
+        start, end = _as_segment(mlp, start, end)
         return _sampled_1d(mlp, start, end, n_samples)
     smin, smax, tmin, tmax = _check_box(box)
     given = [name for name, x in (("origin", origin), ("u", u), ("v", v)) if x is not None]
