@@ -48,4 +48,17 @@ WRONG_ANSWERS = [
          hint="too low"),
     dict(cell="regions_3_lines", source='regions_3_lines = "7"', fails=["test_regions_3_lines"],
          hint="should be a whole number (an int), got str"),
+    # --- The obvious tricks, on the real lesson: rebinding exprlib or a check earns nothing -------
+    dict(cell="regions_3_lines",  # bends the reference formula to agree with a wrong answer
+         source="import exprlib.bounds\nexprlib.bounds.zaslavsky = lambda *args, **kw: 6\nregions_3_lines = 6",
+         fails=["test_regions_3_lines"], hint="too low"),
+    dict(cell="regions_3_lines",  # silences the visible check; the hidden test uses a fresh copy
+         source="import exprlib.checks\nexprlib.checks.check_regions_of_lines = lambda *args, **kw: None\n"
+         "check_regions_of_lines = exprlib.checks.check_regions_of_lines\nregions_3_lines = 6",
+         fails=["test_regions_3_lines"], hint="too low"),
+    dict(cell="activation_pattern_by_hand",  # silences the visible checks and forbid() itself
+         source=_pattern(on="z >= 0") + "\nimport contextlib\nimport exprlib.checks\n"
+         "exprlib.checks.check_activation_pattern = check_activation_pattern = lambda *args, **kw: None\n"
+         "exprlib.checks.forbid = forbid = lambda *args, **kw: contextlib.nullcontext()\n",
+         fails=BOTH, hint="use z > 0, not z >= 0"),
 ]
