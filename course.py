@@ -2,6 +2,7 @@
 """One entry point for students, instructors and CI (standard library only).
 
     python3 course.py open     # make .venv if needed, copy the lessons to workspace/, open JupyterLab
+                               # (--no-venv: use this Python, e.g. a conda env from environment.yml)
     python3 course.py test     # make .venv if needed, run the whole test suite
 
 Instructors: generate, check, release, students, collect, autograde, feedback, export
@@ -82,12 +83,13 @@ def venv_env() -> dict[str, str]:
     return env
 
 
-def copy_lessons(src: Path = LESSONS, dst: Path = WORKSPACE) -> list[Path]:
+def copy_lessons(src: Path | None = None, dst: Path | None = None) -> list[Path]:
     """Copy every lesson file into the working folder, never overwriting one already there.
 
     Returns the files that were newly copied. A student's edited notebook survives
     `git pull` and regenerated lessons; a lesson added later still arrives.
     """
+    src, dst = src or LESSONS, dst or WORKSPACE
     copied = []
     for path in sorted(src.rglob("*")):
         if not path.is_file() or ".ipynb_checkpoints" in path.parts:
@@ -132,14 +134,23 @@ def write_self_study_config(prefix: Path = VENV) -> None:
 
 
 def cmd_open(jupyter_args: list[str]) -> int:
-    ensure_venv()
-    write_self_study_config()
+    # --no-venv: use the Python running this script (a conda or Binder environment made from
+    # environment.yml) and leave its Jupyter settings alone; the lessons still go to workspace/.
+    use_venv = "--no-venv" not in jupyter_args
+    jupyter_args = [a for a in jupyter_args if a != "--no-venv"]
+    if use_venv:
+        ensure_venv()
+        write_self_study_config()
     copied = copy_lessons()
     if copied:
         print(f"Copied {len(copied)} new lesson file(s) into {WORKSPACE}.")
     print(f"Your work lives in {WORKSPACE} (git-ignored); files already there are never overwritten.")
-    cmd = [str(venv_bin("jupyter")), "lab", f"--notebook-dir={WORKSPACE}", *jupyter_args]
-    return subprocess.call(cmd, env=venv_env(), cwd=WORKSPACE)
+    WORKSPACE.mkdir(exist_ok=True)
+    if use_venv:
+        cmd, env = [str(venv_bin("jupyter")), "lab"], venv_env()
+    else:
+        cmd, env = [sys.executable, "-m", "jupyterlab"], dict(os.environ)
+    return subprocess.call([*cmd, f"--notebook-dir={WORKSPACE}", *jupyter_args], env=env, cwd=WORKSPACE)
 
 
 def cmd_test(pytest_args: list[str]) -> int:

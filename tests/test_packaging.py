@@ -97,3 +97,20 @@ def test_self_study_lab_hides_nbgrader_instructor_tools(tmp_path):
     assert lab["disabledExtensions"]["@jupyter/nbgrader:formgrader"] is True
     assert "@jupyter/nbgrader:validate-assignment" not in lab["disabledExtensions"]
     assert server["ServerApp"]["jpserver_extensions"]["nbgrader.server_extensions.formgrader"] is False
+
+
+def test_open_without_venv_uses_this_python_and_still_protects_work(tmp_path, monkeypatch):
+    calls = []
+    monkeypatch.setattr(course, "ensure_venv", lambda: calls.append("ensure_venv"))
+    monkeypatch.setattr(course, "write_self_study_config", lambda: calls.append("config"))
+    monkeypatch.setattr(course, "LESSONS", tmp_path / "lessons")
+    monkeypatch.setattr(course, "WORKSPACE", tmp_path / "workspace")
+    monkeypatch.setattr(course.subprocess, "call", lambda cmd, **kw: calls.append(cmd) or 0)
+    (tmp_path / "lessons" / "00-a").mkdir(parents=True)
+    (tmp_path / "lessons" / "00-a" / "00-a.ipynb").write_text("{}")
+    assert course.main(["open", "--no-venv", "--port", "8890"]) == 0
+    assert calls == [[sys.executable, "-m", "jupyterlab", f"--notebook-dir={tmp_path / 'workspace'}", "--port", "8890"]]
+    assert (tmp_path / "workspace" / "00-a" / "00-a.ipynb").read_text() == "{}"
+    calls.clear()
+    assert course.main(["open"]) == 0
+    assert calls[:2] == ["ensure_venv", "config"] and calls[2][1:] == ["lab", f"--notebook-dir={tmp_path / 'workspace'}"]
