@@ -2,7 +2,8 @@
 """One entry point for students, instructors and CI (standard library only).
 
     python3 course.py open     # make .venv if needed, copy the lessons to workspace/, open JupyterLab
-                               # (--no-venv: use this Python, e.g. a conda env from environment.yml)
+                               # (--no-venv: use this Python, e.g. a conda env from environment.yml;
+                               #  `open --help` for its options; as root it adds --allow-root)
     python3 course.py test     # make .venv if needed, run the whole test suite
 
 Instructors: generate, check, release, students, collect, autograde, feedback, export
@@ -133,11 +134,79 @@ def write_self_study_config(prefix: Path = VENV) -> None:
         path.write_text(json.dumps(config, indent=2) + "\n")
 
 
-def cmd_open(jupyter_args: list[str]) -> int:
+# The course's JupyterLab stays quiet on an offline machine (a train, an exam room, CI): no news
+# feed, no "a newer JupyterLab exists" check (both fetched from the internet by the server), and an
+# extension manager that lists what is installed instead of querying PyPI.
+QUIET_LAB_ARGS = [
+    "--LabApp.news_url=None",
+    "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    "--LabApp.extension_manager=readonly",
+]
+ROOT_NOTE = "Running as root (Docker, cloud shell, VM): passing --allow-root to JupyterLab."
+
+OPEN_USAGE = "python3 course.py open [--no-venv] [JUPYTER-LAB-ARGUMENTS ...] [-- JUPYTER-LAB-ARGUMENTS ...]"
+OPEN_HELP = """\
+Copy the lessons into workspace/ (never overwriting your work) and open them in JupyterLab.
+
+options:
+  -h, --help   show this help and exit (copies nothing, installs nothing)
+  --no-venv    use this Python and its Jupyter (e.g. a conda env made from environment.yml)
+               instead of creating and using .venv
+
+Every other argument goes to `jupyter lab` unchanged; everything after `--` goes there even if
+course.py knows the name (`python3 course.py open -- --help` shows JupyterLab's own help).
+Examples:
+  python3 course.py open --port 8890 --no-browser
+  python3 course.py open -- --ServerApp.ip=0.0.0.0
+
+Run as root (Docker, cloud shells), it passes --allow-root to JupyterLab and says so.
+"""
+
+
+def is_root() -> bool:
+    """True when this process runs as root (euid 0), where Jupyter refuses to start unless told."""
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def split_open_args(args: list[str]) -> tuple[dict[str, bool], list[str]]:
+    """Separate course.py's own ``open`` options from the arguments meant for ``jupyter lab``.
+
+    Returns ``({"help": ..., "no_venv": ...}, jupyter_args)``. Everything after the first ``--``
+    goes to JupyterLab untouched.
+    """
+    own, rest = (args[: args.index("--")], args[args.index("--") + 1 :]) if "--" in args else (args, [])
+    options = {"help": any(a in ("-h", "--help") for a in own), "no_venv": "--no-venv" in own}
+    passed = [a for a in own if a not in ("-h", "--help", "--no-venv")]
+    return options, passed + rest
+
+
+def lab_command(
+    jupyter_args: list[str], *, use_venv: bool = True, workspace: Path | None = None, root: bool | None = None
+) -> tuple[list[str], dict[str, str]]:
+    """The command line and environment with which ``open`` starts JupyterLab (nothing is run).
+
+    ``use_venv`` picks ``.venv``'s ``jupyter lab`` (else this Python's ``-m jupyterlab``);
+    ``root`` (default: :func:`is_root`) adds ``--allow-root`` unless the arguments have it.
+    The browser tests start their server with this same command.
+    """
+    workspace = workspace or WORKSPACE
+    root = is_root() if root is None else root
+    if use_venv:
+        cmd, env = [str(venv_bin("jupyter")), "lab"], venv_env()
+    else:
+        cmd, env = [sys.executable, "-m", "jupyterlab"], dict(os.environ)
+    extra = ["--allow-root"] if root and "--allow-root" not in jupyter_args else []
+    return [*cmd, f"--notebook-dir={workspace}", *QUIET_LAB_ARGS, *extra, *jupyter_args], env
+
+
+def cmd_open(args: list[str]) -> int:
+    options, jupyter_args = split_open_args(args)
+    if options["help"]:
+        print(f"usage: {OPEN_USAGE}\n\n{OPEN_HELP}", end="")
+        return 0
     # --no-venv: use the Python running this script (a conda or Binder environment made from
     # environment.yml) and leave its Jupyter settings alone; the lessons still go to workspace/.
-    use_venv = "--no-venv" not in jupyter_args
-    jupyter_args = [a for a in jupyter_args if a != "--no-venv"]
+    use_venv = not options["no_venv"]
     if use_venv:
         ensure_venv()
         write_self_study_config()
@@ -146,11 +215,10 @@ def cmd_open(jupyter_args: list[str]) -> int:
         print(f"Copied {len(copied)} new lesson file(s) into {WORKSPACE}.")
     print(f"Your work lives in {WORKSPACE} (git-ignored); files already there are never overwritten.")
     WORKSPACE.mkdir(exist_ok=True)
-    if use_venv:
-        cmd, env = [str(venv_bin("jupyter")), "lab"], venv_env()
-    else:
-        cmd, env = [sys.executable, "-m", "jupyterlab"], dict(os.environ)
-    return subprocess.call([*cmd, f"--notebook-dir={WORKSPACE}", *jupyter_args], env=env, cwd=WORKSPACE)
+    cmd, env = lab_command(jupyter_args, use_venv=use_venv)
+    if "--allow-root" in cmd and "--allow-root" not in jupyter_args:
+        print(ROOT_NOTE, flush=True)
+    return subprocess.call(cmd, env=env, cwd=WORKSPACE)
 
 
 def cmd_test(pytest_args: list[str]) -> int:
@@ -176,7 +244,7 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_instructor(argv[0], argv[1:])
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True, metavar="command")
-    sub.add_parser("open", help="open the course in JupyterLab (students start here); extra arguments go to `jupyter lab`")
+    sub.add_parser("open", help="open the course in JupyterLab (students start here); `open --help` for its options")
     sub.add_parser("test", help="run the whole test suite; extra arguments go to pytest")
     for name, text in INSTRUCTOR_COMMANDS.items():
         sub.add_parser(name, help=f"[instructors] {text}")

@@ -99,18 +99,73 @@ def test_self_study_lab_hides_nbgrader_instructor_tools(tmp_path):
     assert server["ServerApp"]["jpserver_extensions"]["nbgrader.server_extensions.formgrader"] is False
 
 
-def test_open_without_venv_uses_this_python_and_still_protects_work(tmp_path, monkeypatch):
+def _fake_open(tmp_path, monkeypatch, *, root: bool) -> list:
+    """Point course.py at a temporary lessons/workspace pair and record instead of running."""
     calls = []
     monkeypatch.setattr(course, "ensure_venv", lambda: calls.append("ensure_venv"))
     monkeypatch.setattr(course, "write_self_study_config", lambda: calls.append("config"))
     monkeypatch.setattr(course, "LESSONS", tmp_path / "lessons")
     monkeypatch.setattr(course, "WORKSPACE", tmp_path / "workspace")
+    monkeypatch.setattr(course, "is_root", lambda: root)
     monkeypatch.setattr(course.subprocess, "call", lambda cmd, **kw: calls.append(cmd) or 0)
     (tmp_path / "lessons" / "00-a").mkdir(parents=True)
     (tmp_path / "lessons" / "00-a" / "00-a.ipynb").write_text("{}")
+    return calls
+
+
+def test_open_without_venv_uses_this_python_and_still_protects_work(tmp_path, monkeypatch):
+    calls = _fake_open(tmp_path, monkeypatch, root=False)
     assert course.main(["open", "--no-venv", "--port", "8890"]) == 0
-    assert calls == [[sys.executable, "-m", "jupyterlab", f"--notebook-dir={tmp_path / 'workspace'}", "--port", "8890"]]
+    workspace = f"--notebook-dir={tmp_path / 'workspace'}"
+    assert calls == [[sys.executable, "-m", "jupyterlab", workspace, *course.QUIET_LAB_ARGS, "--port", "8890"]]
     assert (tmp_path / "workspace" / "00-a" / "00-a.ipynb").read_text() == "{}"
     calls.clear()
     assert course.main(["open"]) == 0
-    assert calls[:2] == ["ensure_venv", "config"] and calls[2][1:] == ["lab", f"--notebook-dir={tmp_path / 'workspace'}"]
+    assert calls[:2] == ["ensure_venv", "config"] and calls[2][1:] == ["lab", workspace, *course.QUIET_LAB_ARGS]
+
+
+def test_open_help_prints_our_options_and_touches_nothing(tmp_path, monkeypatch, capsys):
+    calls = _fake_open(tmp_path, monkeypatch, root=True)
+    for flag in ("--help", "-h"):
+        assert course.main(["open", flag]) == 0
+        out = capsys.readouterr().out
+        assert out.startswith("usage: python3 course.py open")
+        assert "--no-venv" in out and "--" in out and "jupyter lab" in out
+    assert calls == [] and not (tmp_path / "workspace").exists()
+    # After `--`, even --help belongs to JupyterLab.
+    assert course.main(["open", "--no-venv", "--", "--help"]) == 0
+    assert calls[-1][-1] == "--help"
+
+
+def test_open_as_root_passes_allow_root_and_says_so(tmp_path, monkeypatch, capsys):
+    calls = _fake_open(tmp_path, monkeypatch, root=True)
+    assert course.main(["open", "--no-venv"]) == 0
+    assert calls[-1].count("--allow-root") == 1
+    assert course.ROOT_NOTE in capsys.readouterr().out.splitlines()
+    # Asked for explicitly: passed once, no note.
+    assert course.main(["open", "--no-venv", "--allow-root"]) == 0
+    assert calls[-1].count("--allow-root") == 1
+    assert course.ROOT_NOTE not in capsys.readouterr().out
+
+
+def test_lab_command_is_root_aware_and_quiet_offline(tmp_path):
+    cmd, _ = course.lab_command(["--no-browser"], use_venv=False, workspace=tmp_path, root=False)
+    assert "--allow-root" not in cmd and cmd[-1] == "--no-browser"
+    cmd, env = course.lab_command([], use_venv=True, workspace=tmp_path, root=True)
+    assert cmd[0] == str(course.venv_bin("jupyter")) and "--allow-root" in cmd
+    assert env["VIRTUAL_ENV"] == str(course.VENV)
+    for arg in ("--LabApp.news_url=None", "--LabApp.extension_manager=readonly"):
+        assert arg in cmd
+
+
+def test_quiet_lab_args_are_real_jupyterlab_settings():
+    """Every offline setting names a trait this JupyterLab has (a typo would be silently ignored)."""
+    labapp = pytest.importorskip("jupyterlab.labapp")
+    import jupyterlab
+
+    traits = labapp.LabApp.class_traits()
+    for arg in course.QUIET_LAB_ARGS:
+        name, value = arg.removeprefix("--LabApp.").split("=")
+        assert name in traits, arg
+    assert hasattr(jupyterlab, "NeverCheckForUpdate")
+    assert labapp.LabApp(news_url=None).news_url is None
