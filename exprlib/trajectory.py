@@ -27,16 +27,23 @@ from .nets import NumpyMLP, as_numpy
 from .regions import breakpoints_1d, breakpoints_arc
 
 __all__ = [
+    "ARC_SEED_OFFSET",
     "arc",
     "arc_endpoints",
+    "arc_length_experiment",
+    "exact_arc_profile",
     "exact_layer_lengths",
     "exact_layer_lengths_arc",
+    "exact_layer_transitions_arc",
     "exact_transitions_arc",
     "growth_rate",
     "hardtanh_meanfield_growth",
+    "layer_images",
     "layer_lengths",
     "length",
+    "project_2d",
     "raghu_beta",
+    "raghu_relu_bound",
     "relu_growth",
     "transitions",
 ]
@@ -450,6 +457,50 @@ def relu_growth(sigma_w: float) -> float:
     return sigma_w / math.sqrt(2.0)
 
 
+def raghu_relu_bound(sigma_w: float, width: int) -> float:
+    """Base sigma_w sqrt(k) / sqrt(k + 1) of the ReLU trajectory bound quoted from Raghu et al. (ICML).
+
+    The ICML version of Raghu et al. is quoted (not re-checked here) as stating, for ReLU nets,
+    E[l(z^(d))] >= O((sigma_w sqrt(k) / sqrt(k + 1))^d) l(x). Kept so the course can set it
+    against a measurement: the per-layer factor approaches sigma_w for wide nets, while the
+    direct calculation :func:`relu_growth` gives sigma_w / sqrt(2), and at He initialisation
+    (sigma_w^2 = 2) measured lengths do not grow (Hanin, Jeong & Rolnick 2022) although this
+    base is about 1.41 there. Theorem numbers differ between versions: cite it by statement.
+
+    Parameters
+    ----------
+    sigma_w : float
+        Finite, non-negative weight scale (standard deviation).
+    width : int
+        Hidden width k >= 1.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    TypeError
+        If ``sigma_w`` is not a real number or ``width`` not an int.
+    ValueError
+        If ``sigma_w`` is negative or not finite, or ``width < 1``.
+
+    References
+    ----------
+    M. Raghu et al., "On the expressive power of deep neural networks", ICML 2017 (as quoted).
+
+    Examples
+    --------
+    >>> round(raghu_relu_bound(2.0 ** 0.5, 100), 4)   # He initialisation: well above relu_growth's 1.0
+    1.4072
+    >>> raghu_relu_bound(1.0, 3)
+    0.8660254037844386
+    """
+    sigma_w = check_real("sigma_w", sigma_w, nonnegative=True)
+    width = check_int("width", width, 1)
+    return sigma_w * math.sqrt(width / (width + 1.0))
+
+
 def _hardtanh_second_moment(x: float) -> float:
     """E[phi(z)^2] for z ~ N(0, q), phi = hard-tanh on [-1, 1], as a function of x = 1 / (2 q).
 
@@ -765,8 +816,15 @@ def exact_layer_lengths_arc(net: nn.Module, x0: np.ndarray, x1: np.ndarray) -> n
     x0 = _check_vector(x0, "x0", mlp.in_dim)
     x1 = _check_vector(x1, "x1", mlp.in_dim)
     _check_independent(x0, x1)
+    return _arc_profile(net, mlp, x0, x1)[0]
+
+
+def _arc_profile(net: nn.Module, mlp: NumpyMLP, x0: np.ndarray, x1: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Exact layer lengths (depth + 1,) and per-layer transitions (depth,) from one breakpoint pass."""
     bounds = np.concatenate(([0.0], breakpoints_arc(net, x0, x1), [np.pi / 2]))
     lengths = np.zeros(mlp.depth + 1)
+    changes = np.zeros(mlp.depth, dtype=np.int64)
+    previous: list[np.ndarray | None] = [None] * mlp.depth  # each layer's pattern on the last interval so far
     lengths[0] = _ellipse_arc_lengths(x0[None], x1[None], bounds[:1], bounds[-1:])[0]
     # Three arrays per interval and layer: the post-activations at the midpoint and the images of
     # x0 and x1 under the Jacobian (the cos and sin coefficients of the image ellipse).
@@ -783,9 +841,265 @@ def exact_layer_lengths_arc(net: nn.Module, x0: np.ndarray, x1: np.ndarray) -> n
         cos_coef, sin_coef = x0[None, :], x1[None, :]
         for layer, (w, b, act) in enumerate(zip(mlp.weights, mlp.biases, mlp.activations), start=1):
             z = h @ w.T + b  # pre-activations at the midpoints (chunk, n_l)
+            pattern = act.pattern(z)
+            if previous[layer - 1] is not None:
+                pattern_with_last = np.concatenate((previous[layer - 1][None], pattern))
+            else:
+                pattern_with_last = pattern
+            changes[layer - 1] += int((pattern_with_last[1:] != pattern_with_last[:-1]).any(axis=1).sum())
+            previous[layer - 1] = pattern[-1]
             slope = act.slope(z)
             cos_coef = slope * (cos_coef @ w.T)
             sin_coef = slope * (sin_coef @ w.T)
             h = act(z)
             lengths[layer] += _ellipse_arc_lengths(cos_coef, sin_coef, lo, hi).sum()
-    return lengths
+    return lengths, changes
+
+
+def exact_arc_profile(net: nn.Module, x0: np.ndarray, x1: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Exact layer lengths and per-layer transitions along the arc x0 cos t + x1 sin t, in one pass.
+
+    Returns what :func:`exact_layer_lengths_arc` and :func:`exact_layer_transitions_arc` return,
+    from a single computation of the exact breakpoints (``exprlib.regions.breakpoints_arc``), so
+    a figure or widget that needs both pays for the breakpoints once.
+
+    Parameters
+    ----------
+    net : torch.nn.Sequential
+        A network (see :func:`exprlib.nets.as_numpy`).
+    x0, x1 : (in_dim,) array_like
+        Finite, linearly independent endpoints (e.g. from :func:`arc_endpoints`).
+
+    Returns
+    -------
+    lengths : (depth + 1,) float64 ndarray
+        Entry 0 is the input arc's length, entry l the length of its image after hidden layer l.
+    transitions : (depth,) int64 ndarray
+        Entry l - 1 counts the points of the arc where some unit of hidden layer l changes state.
+
+    Raises
+    ------
+    TypeError
+        If ``net`` is not a supported network or an endpoint is not numeric.
+    ValueError
+        If an endpoint has the wrong shape or non-finite entries, or they are linearly dependent.
+
+    Examples
+    --------
+    >>> from exprlib.nets import from_weights
+    >>> net = from_weights([[[1.0, -1.0]], [[2.0]], [[1.0]]], [[0.0], [-0.5], [0.0]])
+    >>> lengths, changes = exact_arc_profile(net, [1.0, 0.0], [0.0, 1.0])
+    >>> changes.tolist()   # relu(x - y) switches off at t = pi/4; relu(2 h - 1/2) earlier
+    [1, 1]
+    >>> bool(np.allclose(lengths, exact_layer_lengths_arc(net, [1.0, 0.0], [0.0, 1.0])))
+    True
+    """
+    mlp = as_numpy(net)
+    x0 = _check_vector(x0, "x0", mlp.in_dim)
+    x1 = _check_vector(x1, "x1", mlp.in_dim)
+    _check_independent(x0, x1)
+    return _arc_profile(net, mlp, x0, x1)
+
+
+def exact_layer_transitions_arc(net: nn.Module, x0: np.ndarray, x1: np.ndarray) -> np.ndarray:
+    """Exact number of transitions of each hidden layer along the arc x0 cos t + x1 sin t.
+
+    A transition of layer l is a point of the arc where the activation pattern of layer l's units
+    changes. Between consecutive exact breakpoints (``exprlib.regions.breakpoints_arc``) the
+    whole pattern is constant, so layer l's count is the number of neighbouring intervals whose
+    layer-l patterns, read at the midpoints, differ. Layer l's units cut the space of layer
+    l - 1's outputs with their thresholds, so its count is what Raghu et al.'s Observation 1
+    compares with the length of the arc's image after layer l - 1 (the latent trajectory).
+    The sum over layers is at least :func:`exact_transitions_arc` (equal unless two layers
+    change state at the same point).
+
+    Parameters
+    ----------
+    net : torch.nn.Sequential
+        A network (see :func:`exprlib.nets.as_numpy`).
+    x0, x1 : (in_dim,) array_like
+        Finite, linearly independent endpoints (e.g. from :func:`arc_endpoints`).
+
+    Returns
+    -------
+    (depth,) int64 ndarray
+
+    Raises
+    ------
+    TypeError
+        If ``net`` is not a supported network or an endpoint is not numeric.
+    ValueError
+        If an endpoint has the wrong shape or non-finite entries, or they are linearly dependent.
+
+    Examples
+    --------
+    >>> from exprlib.nets import from_weights
+    >>> net = from_weights([[[1.0, -1.0]], [[1.0]], [[1.0]]], [[0.0], [0.0], [0.0]])
+    >>> exact_layer_transitions_arc(net, [1.0, 0.0], [0.0, 1.0])   # both switch at t = pi/4
+    array([1, 1])
+    >>> exact_transitions_arc(net, [1.0, 0.0], [0.0, 1.0])   # ... at the same point
+    1
+    """
+    return exact_arc_profile(net, x0, x1)[1]
+
+
+def layer_images(net: nn.Module, points: np.ndarray) -> list[np.ndarray]:
+    """The points and their images after every hidden layer: [x, h_1(x), ..., h_L(x)].
+
+    Entry l is the (n, n_l) array of post-activations h_l = sigma(W_l h_{l-1} + b_l) (the
+    readout is not included); entry 0 is ``points`` itself as float64. Use
+    :func:`project_2d` to draw each one in the plane.
+
+    Parameters
+    ----------
+    net : torch.nn.Sequential
+        A network (see :func:`exprlib.nets.as_numpy`).
+    points : (n, in_dim) array_like
+        n >= 2 finite points, e.g. :func:`arc`.
+
+    Returns
+    -------
+    list of depth + 1 float64 ndarrays
+
+    Raises
+    ------
+    TypeError
+        If ``net`` is not a supported network or ``points`` is not numeric.
+    ValueError
+        If ``points`` has the wrong shape, fewer than 2 rows, or non-finite entries.
+
+    Examples
+    --------
+    >>> from exprlib.nets import from_weights
+    >>> net = from_weights([[[1.0], [-1.0]], [[1.0, 1.0]]], [[0.0, 0.0], [0.0]])
+    >>> [image.tolist() for image in layer_images(net, [[-1.0], [2.0]])]
+    [[[-1.0], [2.0]], [[0.0, 1.0], [2.0, 0.0]]]
+    >>> bool(np.isclose(length(layer_images(net, [[-1.0], [0.0], [2.0]])[1]), 3.0))
+    True
+    """
+    mlp = as_numpy(net)
+    h = _check_points(points, "points", mlp.in_dim)
+    images = [h]
+    for w, b, act in zip(mlp.weights, mlp.biases, mlp.activations):
+        h = act(h @ w.T + b)  # post-activations (n, n_l)
+        images.append(h)
+    return images
+
+
+def project_2d(points: np.ndarray) -> np.ndarray:
+    """Coordinates of ``points`` in the plane of their two principal directions (PCA).
+
+    Centres the points and projects them onto the two leading right singular vectors of the
+    centred (n, d) array, so the picture keeps as much of the spread as any plane can. Signs are
+    fixed (each axis increases, on average, along the points' order), so the same points always
+    give the same picture. A 1-D input gets a zero second coordinate; all-equal points give zeros.
+
+    Parameters
+    ----------
+    points : (n, d) array_like
+        n >= 2 finite points.
+
+    Returns
+    -------
+    (n, 2) float64 ndarray
+
+    Raises
+    ------
+    TypeError
+        If ``points`` is not numeric.
+    ValueError
+        If ``points`` is not 2-D, has fewer than 2 rows, or is not finite.
+
+    Examples
+    --------
+    >>> project_2d([[2.0, 0.0, 5.0], [0.0, 1.0, 5.0], [-2.0, 0.0, 5.0], [0.0, -1.0, 5.0]]).round(6) + 0.0
+    array([[-2.,  0.],
+           [ 0., -1.],
+           [ 2.,  0.],
+           [ 0.,  1.]])
+    >>> project_2d([[1.0], [3.0]]).tolist()
+    [[-1.0, 0.0], [1.0, 0.0]]
+    """
+    points = _check_points(points, "points")
+    centred = points - points.mean(axis=0)
+    _, _, vt = np.linalg.svd(centred, full_matrices=False)
+    coords = np.zeros((len(points), 2))
+    k = min(2, vt.shape[0])
+    coords[:, :k] = centred @ vt[:k].T
+    # The SVD's signs are arbitrary: orient each axis to increase, on average, along the points' order.
+    order = np.arange(len(points)) - 0.5 * (len(points) - 1)
+    coords[:, order @ coords < 0] *= -1.0
+    return coords
+
+
+# Arcs of :func:`arc_length_experiment` use seed + this offset, so that a network and its arc never
+# come from the same random stream (random_mlp(seed=s) and arc_endpoints(seed=s) would share draws:
+# x0 would be a multiple of the first unit's weights).
+ARC_SEED_OFFSET = 1_000_003
+
+
+def arc_length_experiment(
+    width: int,
+    depth: int,
+    *,
+    sigma_w: float,
+    sigma_b: float = 0.0,
+    activation: str = "relu",
+    in_dim: int | None = None,
+    seeds: tuple[int, ...] = (0, 1, 2),
+) -> tuple[np.ndarray, np.ndarray]:
+    """Raghu et al.'s experiment: exact lengths and transitions of a random arc through random nets.
+
+    For each seed s: the net ``random_mlp(in_dim, [width] * depth, activation=..., sigma_w=...,
+    sigma_b=..., seed=s)`` and the arc between ``arc_endpoints(in_dim, seed=s + ARC_SEED_OFFSET)``,
+    measured with :func:`exact_arc_profile`.
+
+    Parameters
+    ----------
+    width, depth : int
+        Hidden width k and number of hidden layers (>= 1).
+    sigma_w, sigma_b : float
+        Weight and bias scales (standard deviations): W ~ N(0, sigma_w^2 / fan_in), b ~ N(0, sigma_b^2).
+    activation : {"relu", "hardtanh"}
+    in_dim : int, optional
+        Input dimension; the width by default.
+    seeds : tuple of int
+        One network and one arc per seed (at least one seed).
+
+    Returns
+    -------
+    lengths : (len(seeds), depth + 1) float64 ndarray
+        Exact lengths, input arc first.
+    transitions : (len(seeds), depth) int64 ndarray
+        Exact per-layer transitions.
+
+    Raises
+    ------
+    TypeError
+        If a size or seed is not an int, or a scale not a real number.
+    ValueError
+        If a size is < 1, a seed negative, ``seeds`` empty, or a scale negative.
+
+    Examples
+    --------
+    >>> lengths, transitions = arc_length_experiment(20, 3, sigma_w=2.0 ** 0.5, seeds=(0, 1))
+    >>> lengths.shape, transitions.shape
+    ((2, 4), (2, 3))
+    >>> bool(np.all(lengths > 0)), transitions.dtype
+    (True, dtype('int64'))
+    """
+    from .nets import random_mlp
+
+    width = check_int("width", width, 1)
+    depth = check_int("depth", depth, 1)
+    in_dim = width if in_dim is None else check_int("in_dim", in_dim, 1)
+    if isinstance(seeds, (int, np.integer)) or not isinstance(seeds, (tuple, list)) or len(seeds) == 0:
+        raise ValueError(f"seeds must be a non-empty tuple of non-negative ints, got {seeds!r}")
+    seeds = tuple(_check_seed(s) for s in seeds)
+    lengths = np.zeros((len(seeds), depth + 1))
+    transitions = np.zeros((len(seeds), depth), dtype=np.int64)
+    for row, seed in enumerate(seeds):
+        net = random_mlp(in_dim, [width] * depth, activation=activation, sigma_w=sigma_w, sigma_b=sigma_b, seed=seed)
+        x0, x1 = arc_endpoints(in_dim, seed=seed + ARC_SEED_OFFSET)
+        lengths[row], transitions[row] = exact_arc_profile(net, x0, x1)
+    return lengths, transitions

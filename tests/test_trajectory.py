@@ -17,18 +17,25 @@ from torch import nn
 
 import exprlib.trajectory as trajectory
 from common import HARDTANH_ONE, ZERO_NET, sawtooth
-from exprlib.nets import from_weights, random_mlp
+from exprlib.nets import as_numpy, from_weights, random_mlp
 from exprlib.trajectory import (
     arc,
     arc_endpoints,
     exact_layer_lengths,
     exact_layer_lengths_arc,
+    ARC_SEED_OFFSET,
+    arc_length_experiment,
+    exact_arc_profile,
+    exact_layer_transitions_arc,
     exact_transitions_arc,
     growth_rate,
     hardtanh_meanfield_growth,
+    layer_images,
     layer_lengths,
     length,
+    project_2d,
     raghu_beta,
+    raghu_relu_bound,
     relu_growth,
     transitions,
 )
@@ -532,6 +539,147 @@ def test_a_linear_model_has_only_the_input_entry():
 
 
 # --------------------------------------------------------------------------------------------------
+# per-layer transitions, the one-pass profile, layer images and their projections (issue 8)
+
+
+def _sampled_layer_transitions(net, points):
+    """Oracle: per layer, the consecutive sample pairs whose layer-l patterns differ."""
+    mlp = as_numpy(net)
+    counts, h = [], np.asarray(points)
+    for w, b, act in zip(mlp.weights, mlp.biases, mlp.activations):
+        z = h @ w.T + b
+        pattern = act.pattern(z)
+        counts.append(int((pattern[1:] != pattern[:-1]).any(axis=1).sum()))
+        h = act(z)
+    return np.array(counts)
+
+
+def test_exact_layer_transitions_arc_examples():
+    # relu(x - y) switches off at t = pi/4; relu(h) follows it there (the same point, two layers)
+    net = from_weights([[[1.0, -1.0]], [[1.0]], [[1.0]]], [[0.0], [0.0], [0.0]])
+    np.testing.assert_array_equal(exact_layer_transitions_arc(net, [1.0, 0.0], [0.0, 1.0]), [1, 1])
+    assert exact_transitions_arc(net, [1.0, 0.0], [0.0, 1.0]) == 1
+    # relu(2 h - 1/2) switches off earlier, where cos t - sin t = 1/4: two different points
+    net = from_weights([[[1.0, -1.0]], [[2.0]], [[1.0]]], [[0.0], [-0.5], [0.0]])
+    np.testing.assert_array_equal(exact_layer_transitions_arc(net, [1.0, 0.0], [0.0, 1.0]), [1, 1])
+    assert exact_transitions_arc(net, [1.0, 0.0], [0.0, 1.0]) == 2
+    assert exact_layer_transitions_arc(net, [1.0, 0.0], [0.0, 1.0]).dtype == np.int64
+
+
+@pytest.mark.parametrize("activation, seed", [("relu", 0), ("hardtanh", 1), ("relu", 2), ("hardtanh", 3)])
+def test_exact_layer_transitions_bound_and_match_dense_sampling(activation, seed):
+    net = random_mlp(3, [12, 12, 12], activation=activation, sigma_w=2.5, sigma_b=0.5, seed=seed)
+    x0, x1 = arc_endpoints(3, seed=seed + 10)
+    exact = exact_layer_transitions_arc(net, x0, x1)
+    coarse = _sampled_layer_transitions(net, arc(3, 50, seed=seed + 10))
+    fine = _sampled_layer_transitions(net, arc(3, 200_000, seed=seed + 10))
+    assert np.all(coarse <= fine) and np.all(fine <= exact)
+    np.testing.assert_array_equal(fine, exact)  # 200 000 samples resolve every crossing of these small nets
+    total = exact_transitions_arc(net, x0, x1)
+    assert total <= exact.sum()
+    assert total == transitions(net, arc(3, 200_000, seed=seed + 10))
+
+
+def test_exact_arc_profile_equals_the_two_separate_functions():
+    net = random_mlp(4, [10, 10], activation="hardtanh", sigma_w=3.0, sigma_b=0.3, seed=7)
+    x0, x1 = arc_endpoints(4, seed=8)
+    lengths, changes = exact_arc_profile(net, x0, x1)
+    np.testing.assert_array_equal(lengths, exact_layer_lengths_arc(net, x0, x1))
+    np.testing.assert_array_equal(changes, exact_layer_transitions_arc(net, x0, x1))
+    assert lengths.shape == (3,) and changes.shape == (2,)
+
+
+def test_exact_arc_profile_is_the_same_in_chunks(monkeypatch):
+    net = random_mlp(3, [8, 8, 8], activation="hardtanh", sigma_w=3.0, sigma_b=0.5, seed=4)
+    x0, x1 = arc_endpoints(3, seed=2)
+    whole = exact_arc_profile(net, x0, x1)
+    monkeypatch.setattr(trajectory, "_CHUNK_ENTRIES", 50)  # a few intervals per chunk
+    chunked = exact_arc_profile(net, x0, x1)
+    np.testing.assert_allclose(chunked[0], whole[0], rtol=1e-12)
+    np.testing.assert_array_equal(chunked[1], whole[1])
+
+
+def test_layer_images_are_the_post_activations_and_give_the_layer_lengths():
+    net = random_mlp(3, [6, 5], activation="hardtanh", sigma_w=2.0, sigma_b=0.5, seed=1)
+    points = arc(3, 300, seed=2)
+    images = layer_images(net, points)
+    assert [image.shape for image in images] == [(300, 3), (300, 6), (300, 5)]
+    np.testing.assert_array_equal(images[0], points)
+    np.testing.assert_allclose([length(image) for image in images], layer_lengths(net, points), rtol=1e-12)
+    with torch.no_grad():
+        hidden = net[:2](torch.from_numpy(points)).numpy()
+    np.testing.assert_allclose(images[1], hidden, rtol=1e-12, atol=1e-14)
+
+
+def test_project_2d_keeps_planar_points_exactly_and_is_deterministic():
+    rng = np.random.default_rng(0)
+    plane = np.linalg.qr(rng.standard_normal((7, 2)))[0]  # an orthonormal 2-frame in R^7
+    flat = rng.standard_normal((40, 2)) * [3.0, 1.0]
+    points = flat @ plane.T + rng.standard_normal(7)
+    coords = project_2d(points)
+    # a rigid motion of the plane: all pairwise distances survive
+    d_points = np.linalg.norm(points[:, None] - points[None], axis=-1)
+    d_coords = np.linalg.norm(coords[:, None] - coords[None], axis=-1)
+    np.testing.assert_allclose(d_coords, d_points, atol=1e-10)
+    np.testing.assert_allclose(coords.mean(axis=0), 0.0, atol=1e-12)
+    assert coords[:, 0].var() >= coords[:, 1].var()  # the first axis holds the most spread
+    np.testing.assert_array_equal(project_2d(points), coords)
+    np.testing.assert_array_equal(project_2d(-points), project_2d(points) * [1, 1])  # signs follow the order
+    order = np.arange(40) - 19.5
+    assert np.all(order @ coords >= 0)
+
+
+def test_project_2d_degenerate_inputs():
+    np.testing.assert_array_equal(project_2d(np.ones((5, 3))), np.zeros((5, 2)))
+    np.testing.assert_allclose(project_2d([[0.0], [1.0], [3.0]]), [[-4 / 3, 0.0], [-1 / 3, 0.0], [5 / 3, 0.0]])
+
+
+@pytest.mark.parametrize("sigma_w, width, expected", [(1.0, 1, math.sqrt(0.5)), (2.0, 3, math.sqrt(3.0)), (0.0, 5, 0.0)])
+def test_raghu_relu_bound_examples(sigma_w, width, expected):
+    assert raghu_relu_bound(sigma_w, width) == pytest.approx(expected, rel=1e-15)
+
+
+def test_raghu_relu_bound_exceeds_the_direct_calculation_at_he_init():
+    # The quoted bound's base tends to sigma_w; the direct calculation gives sigma_w / sqrt(2).
+    for width in (10, 100, 1000):
+        assert raghu_relu_bound(math.sqrt(2.0), width) > 1.3 > relu_growth(math.sqrt(2.0))
+
+
+def test_arc_length_experiment_is_exact_deterministic_and_uses_an_independent_arc():
+    lengths, changes = arc_length_experiment(8, 3, sigma_w=2.0, sigma_b=0.5, activation="hardtanh", in_dim=4,
+                                             seeds=(0, 5))
+    assert lengths.shape == (2, 4) and changes.shape == (2, 3)
+    for row, seed in enumerate((0, 5)):
+        net = random_mlp(4, [8] * 3, activation="hardtanh", sigma_w=2.0, sigma_b=0.5, seed=seed)
+        x0, x1 = arc_endpoints(4, seed=seed + ARC_SEED_OFFSET)
+        expected = exact_arc_profile(net, x0, x1)
+        np.testing.assert_array_equal(lengths[row], expected[0])
+        np.testing.assert_array_equal(changes[row], expected[1])
+    again = arc_length_experiment(8, 3, sigma_w=2.0, sigma_b=0.5, activation="hardtanh", in_dim=4, seeds=(0, 5))
+    np.testing.assert_array_equal(again[0], lengths)
+    # in_dim defaults to the width
+    assert arc_length_experiment(5, 1, sigma_w=1.0, seeds=(1,))[0][0, 0] == pytest.approx(
+        _ellipse_arc_length(*arc_endpoints(5, seed=1 + ARC_SEED_OFFSET)), rel=1e-10)
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, message",
+    [
+        (dict(seeds=()), ValueError, r"seeds must be a non-empty tuple"),
+        (dict(seeds=3), ValueError, r"seeds must be a non-empty tuple of non-negative ints, got 3"),
+        (dict(seeds=(0, -1)), ValueError, r"seed must be a non-negative int, got -1"),
+        (dict(in_dim=0), ValueError, r"in_dim must be >= 1, got 0"),
+        (dict(sigma_w=-1.0), ValueError, r"sigma_w must be finite and >= 0"),
+        (dict(activation="tanh"), ValueError, r"activation"),
+    ],
+)
+def test_arc_length_experiment_rejects_bad_input(kwargs, error, message):
+    args = dict(sigma_w=1.0) | kwargs
+    with pytest.raises(error, match=message):
+        arc_length_experiment(4, 2, **args)
+
+
+# --------------------------------------------------------------------------------------------------
 # errors
 
 
@@ -574,6 +722,13 @@ def test_a_linear_model_has_only_the_input_entry():
         (lambda: exact_layer_lengths_arc(PLANE_RELU, [0.0, 0.0], [0.0, 1.0]), ValueError, r"linearly independent"),
         (lambda: exact_layer_lengths(ABS_NET, [1.0], [1.0]), ValueError, r"start and end must differ"),
         (lambda: exact_layer_lengths(ABS_NET, [[1.0]], [2.0]), ValueError, r"start must be a 1-D array of length 1"),
+        (lambda: exact_arc_profile(PLANE_RELU, [1.0, 0.0], [2.0, 0.0]), ValueError, r"x0 and x1 must be linearly independent"),
+        (lambda: exact_layer_transitions_arc(PLANE_RELU, [1.0, np.inf], [0.0, 1.0]), ValueError, r"x0 must be finite"),
+        (lambda: layer_images(ABS_NET, [[0.0, 1.0], [1.0, 2.0]]), ValueError, r"points must have shape \(n, 1\)"),
+        (lambda: project_2d([[1.0, 2.0]]), ValueError, r"points must hold at least 2 points"),
+        (lambda: project_2d([[1.0, np.nan], [0.0, 0.0]]), ValueError, r"points must be finite"),
+        (lambda: raghu_relu_bound(1.0, 0), ValueError, r"width must be >= 1, got 0"),
+        (lambda: raghu_relu_bound(-1.0, 3), ValueError, r"sigma_w must be finite and >= 0"),
     ],
 )
 def test_errors_name_the_argument(call, error, message):
