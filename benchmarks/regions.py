@@ -1,4 +1,4 @@
-"""Exact region counts on the shared benchmark nets: correctness, speed and memory, against sampling.
+"""Exact region counts on the benchmark nets: correctness, speed and memory, against sampling.
 
 Usage (from the repository root)::
 
@@ -6,7 +6,7 @@ Usage (from the repository root)::
     .venv/bin/python benchmarks/regions.py --quick    # 1 repeat, coarser sampling
     .venv/bin/python benchmarks/regions.py --only 1d  # only the 1-D (segment) fixtures
 
-For every ``.npz`` in ``../shared/benchmark-nets`` it prints one row: the expected count (parsed
+For every ``.npz`` in ``benchmarks/nets`` it prints one row: the expected count (parsed
 from that folder's README table), the exact count, the best wall time over the repeats,
 regions per second, the peak traced memory, and the dense-sampling count
 (:func:`exprlib.regions.count_regions_sampled`) timed in the same run, as ratios. The exit
@@ -30,7 +30,7 @@ import numpy as np
 from exprlib import regions
 from exprlib.nets import load_npz
 
-NETS_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "benchmark-nets"
+NETS_DIR = Path(__file__).resolve().parent / "nets"
 
 # Used when the README cannot be read; the README is the reference.
 KNOWN_COUNTS = {

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
+from pathlib import Path
 from typing import Sequence
 
 import numpy as np
@@ -19,7 +20,12 @@ from torch import nn
 
 from exprlib.nets import from_weights
 
+# The fixture networks and their README with exact counts, inside the repository (a user's
+# clone has nothing beside it).
+BENCHMARK_NETS = Path(__file__).resolve().parents[1] / "benchmarks" / "nets"
+
 __all__ = [
+    "BENCHMARK_NETS",
     "BIAS_FREE",
     "CANCELLING",
     "CANONICAL",

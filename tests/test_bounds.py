@@ -278,7 +278,7 @@ def test_serra_upper_is_fast_for_deep_wide_nets():
 # ----------------------------------------------------------------------------- contracts on exact counts
 
 
-# Exact counts from ../shared/benchmark-nets/README.md (agreed by several exact methods).
+# Exact counts from benchmarks/nets/README.md (agreed by several exact methods).
 BENCHMARK_COUNTS = [
     ("relu_2in_32x32x32_seed0.npz", 1180),
     ("relu_2in_64x64x64x64x64x64_seed0.npz", 8392),

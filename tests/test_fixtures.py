@@ -1,6 +1,6 @@
-"""The shared benchmark networks give exactly the region counts their README lists.
+"""The benchmark networks (`benchmarks/nets`) give exactly the region counts their README lists.
 
-The table in ``shared/benchmark-nets/README.md`` is parsed at collection time, so the test
+The table in ``benchmarks/nets/README.md`` is parsed at collection time, so the test
 follows the file: a new fixture only needs a row there. The counts were agreed by at least two
 independent exact methods; a library that loses (or invents) a single region fails here.
 """
@@ -16,7 +16,7 @@ import pytest
 from exprlib.nets import load_npz
 from exprlib import regions
 
-BENCHMARK_DIR = Path(__file__).resolve().parents[2] / "shared" / "benchmark-nets"
+from common import BENCHMARK_NETS as BENCHMARK_DIR
 README = BENCHMARK_DIR / "README.md"
 
 # Fixtures with more regions than this take seconds rather than a fraction of one.

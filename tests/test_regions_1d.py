@@ -35,7 +35,7 @@ from exprlib.regions import (
     count_regions_sampled,
 )
 
-BENCHMARK_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "benchmark-nets"
+from common import BENCHMARK_NETS as BENCHMARK_DIR
 HARDTANH_FIXTURE = BENCHMARK_DIR / "hardtanh_100in_100x12_sw2-16_sb2-0.3_seed0.npz"
 
 
@@ -195,7 +195,7 @@ def test_hardtanh_fixture_exact_count():
     with np.load(HARDTANH_FIXTURE) as data:
         start, end = data["start"], data["end"]
     found = breakpoints_1d(net, start, end)
-    assert len(found) + 1 == 117_453  # shared/benchmark-nets/README.md
+    assert len(found) + 1 == 117_453  # benchmarks/nets/README.md
     assert np.all(np.diff(found) > 0) and found[0] > 0 and found[-1] < 1
 
 

@@ -19,7 +19,7 @@ from torch import nn
 from exprlib.nets import as_numpy, from_weights, load_npz, random_mlp
 from exprlib.regions import Regions2D, activation_pattern, count_regions_2d, regions_2d
 
-BENCHMARKS = Path(__file__).resolve().parents[1].parent / "shared" / "benchmark-nets"
+from common import BENCHMARK_NETS as BENCHMARKS
 SQUARE = (-1.0, 1.0, -1.0, 1.0)
 
 
