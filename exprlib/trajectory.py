@@ -41,6 +41,7 @@ __all__ = [
     "layer_images",
     "layer_lengths",
     "length",
+    "perturbation_by_layer",
     "project_2d",
     "raghu_beta",
     "raghu_relu_bound",
@@ -1103,3 +1104,66 @@ def arc_length_experiment(
         x0, x1 = arc_endpoints(in_dim, seed=seed + ARC_SEED_OFFSET)
         lengths[row], transitions[row] = exact_arc_profile(net, x0, x1)
     return lengths, transitions
+
+
+def perturbation_by_layer(net: nn.Module, points: np.ndarray, *, scale: float = 0.01, seed: int) -> np.ndarray:
+    """How far the last hidden layer's image moves when one layer's weights are perturbed.
+
+    For each hidden layer l, W_l becomes W_l + scale * std(W_l) * E_l with E_l i.i.d. N(0, 1)
+    (the same E_l for a given seed and layer, all other layers unchanged); the result is the
+    mean over ``points`` of |h_L'(x) - h_L(x)| / rms |h_L(x)|, with h_L the post-activations
+    of the last hidden layer and rms |h_L| the root-mean-square of the unperturbed ones. A
+    change made at layer l is carried through the remaining depth - l layers, which stretch
+    it like they stretch trajectories (Raghu et al. 2017, "remaining depth").
+
+    Parameters
+    ----------
+    net : torch.nn.Sequential
+        A network with at least one hidden layer (see :func:`exprlib.nets.as_numpy`).
+    points : (n, in_dim) array_like
+        n >= 2 finite inputs, e.g. :func:`arc`.
+    scale : float
+        Relative size of the perturbation (> 0).
+    seed : int
+        Seed of the perturbations.
+
+    Returns
+    -------
+    (depth,) float64 ndarray
+        Entry l - 1 is the relative change caused by perturbing layer l.
+
+    Raises
+    ------
+    TypeError
+        If ``net`` is not supported, ``points`` not numeric, ``scale`` not real or ``seed`` not an int.
+    ValueError
+        If ``net`` has no hidden layer, ``points`` has the wrong shape, ``scale <= 0`` or ``seed < 0``.
+
+    Examples
+    --------
+    >>> from exprlib.nets import random_mlp
+    >>> net = random_mlp(4, [20, 20, 20], activation="hardtanh", sigma_w=4.0, seed=0)
+    >>> change = perturbation_by_layer(net, arc(4, 200, seed=1), scale=0.01, seed=2)
+    >>> change.shape, bool(change[0] > change[-1])   # the first layer has the most depth left
+    ((3,), True)
+    """
+    mlp = as_numpy(net)
+    points = _check_points(points, "points", mlp.in_dim)
+    scale = check_real("scale", scale, positive=True)
+    seed = _check_seed(seed)
+    if mlp.depth == 0:
+        raise ValueError("net must have at least one hidden layer to perturb, got a linear model")
+    rng = np.random.default_rng(seed)
+    noise = [rng.standard_normal(w.shape) * (scale * w.std()) for w in mlp.weights[: mlp.depth]]
+
+    def last_hidden(perturbed: int | None) -> np.ndarray:
+        h = points
+        for layer, (w, b, act) in enumerate(zip(mlp.weights, mlp.biases, mlp.activations)):
+            h = act(h @ (w + noise[layer] if layer == perturbed else w).T + b)  # post-activations (n, n_l)
+        return h
+
+    clean = last_hidden(None)
+    rms = math.sqrt(float(np.mean(np.einsum("ij,ij->i", clean, clean))))
+    if rms == 0.0:
+        rms = 1.0  # every unit silent: report absolute changes
+    return np.array([np.linalg.norm(last_hidden(layer) - clean, axis=1).mean() / rms for layer in range(mlp.depth)])
