@@ -23,7 +23,7 @@ from torch import nn
 from ._validation import check_int, check_widths
 from .nets import from_weights
 
-__all__ = ["montufar_net", "relu_interpolant", "sawtooth", "serra_1d_net"]
+__all__ = ["fold_coordinates", "montufar_net", "relu_interpolant", "sawtooth", "serra_1d_net", "zigzag_layer"]
 
 # Pre-activation of a unit that must stay off everywhere (Montufar's leftover units). A
 # negative bias instead of 0 keeps z strictly below the ReLU threshold, so no region counter
@@ -369,3 +369,109 @@ def relu_interpolant(xs: Sequence[float], ys: Sequence[float]) -> nn.Sequential:
     hidden_w = np.ones((len(steps), 1))
     hidden_b = -xs[:-1]
     return from_weights([hidden_w, slope_changes[None, :]], [hidden_b, ys[:1]], "relu")
+
+
+def zigzag_layer(width: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """One layer of :func:`serra_1d_net`: ``width`` ReLUs whose combination has width + 1 teeth.
+
+    Unit k computes relu(U[k, 0] s + v[k]) of a scalar signal s, and the combination
+    g(s) = M @ relu(U s + v) + m maps [0, 1] onto [0, 1] in ``width + 1`` monotone teeth,
+    alternating down and up, with every unit's breakpoint inside (0, 1). One unit faces left
+    (it is on at s = 0): without it g would be flat before the first breakpoint, and n units
+    could make only n teeth. To chain layers, layer l + 1 reads g_l = M_l h_l + m_l, so its
+    weights are U_{l+1} M_l and its bias U_{l+1} m_l + v_{l+1}.
+
+    Parameters
+    ----------
+    width : int
+        Number of units n >= 3.
+
+    Returns
+    -------
+    U : (width, 1) ndarray
+        Unit weights.
+    v : (width,) ndarray
+        Unit biases.
+    M : (1, width) ndarray
+        Combination weights.
+    m : (1,) ndarray
+        Combination constant.
+
+    Raises
+    ------
+    TypeError
+        If ``width`` is not an int.
+    ValueError
+        If ``width`` < 3.
+
+    References
+    ----------
+    T. Serra, C. Tjandraatmadja, S. Ramalingam, "Bounding and counting linear regions of deep
+    neural networks", ICML 2018, arXiv:1711.02114.
+
+    Examples
+    --------
+    >>> U, v, M, m = zigzag_layer(3)
+    >>> s = np.array([0.0, 1 / 7, 3 / 7, 5 / 7, 1.0])  # the ends of the 4 teeth
+    >>> g = np.maximum(s[:, None] @ U.T + v, 0.0) @ M.T + m
+    >>> U.shape, bool(np.allclose(g.ravel(), [1.0, 0.0, 1.0, 0.0, 1.0], rtol=0.0, atol=1e-12))
+    ((3, 1), True)
+    """
+    width = check_int("width", width)
+    if width < 3:
+        raise ValueError(f"zigzag_layer needs width >= 3 (one unit must face left), got width={width}")
+    return _serra_tooth_layer(width)
+
+
+def fold_coordinates(n_in: int, widths: Sequence[int], points: np.ndarray) -> list[np.ndarray]:
+    """Where Montufar's folding layers send ``points``: the folded coordinates after each fold.
+
+    :func:`montufar_net` folds every coordinate of [0, 1]^n_in into p_l = floor(n_l / n_in)
+    teeth in each of its first L - 1 layers. Entry l of the result is the signal that layer
+    l + 2 reads, s_l = M_l h_l + m_l, at every point: a point of [0, 1]^n_in again. Points in
+    the same position of different folds land on the same s_l, which is why every region of
+    the last layer is repeated in every fold.
+
+    Parameters
+    ----------
+    n_in : int
+        Input dimension n_0 >= 1.
+    widths : sequence of int
+        Hidden widths n_1..n_L, each >= ``n_in`` (as :func:`montufar_net`).
+    points : (m, n_in) array_like
+        Input points.
+
+    Returns
+    -------
+    list of (m, n_in) ndarrays
+        L - 1 arrays, one per folding layer (empty for L = 1).
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    ValueError
+        If a width is < ``n_in`` or ``points`` does not have shape (m, n_in).
+
+    Examples
+    --------
+    >>> folds = fold_coordinates(1, [2, 2, 2], [[0.0], [0.25], [0.5], [0.75], [1.0]])
+    >>> len(folds), folds[0].ravel().tolist(), folds[1].ravel().tolist()
+    (2, [0.0, 0.5, 1.0, 0.5, 0.0], [0.0, 1.0, 0.0, 1.0, 0.0])
+    """
+    n_in = check_int("n_in", n_in)
+    widths = check_widths(widths)
+    if any(n < n_in for n in widths):
+        raise ValueError(f"fold_coordinates needs every width >= n_in, got widths={widths} for n_in={n_in}")
+    try:
+        signal = np.asarray(points, dtype=np.float64)
+    except (TypeError, ValueError) as err:
+        raise TypeError(f"points must be an (m, {n_in}) array of numbers, got {type(points).__name__}") from err
+    if signal.ndim != 2 or signal.shape[1] != n_in:
+        raise ValueError(f"points must have shape (m, {n_in}), got {signal.shape}")
+    folds = []
+    for n in widths[:-1]:
+        unit_w, unit_b, mix_w, mix_b = _fold_layer(n_in, n)
+        signal = np.maximum(signal @ unit_w.T + unit_b, 0.0) @ mix_w.T + mix_b  # (m, n_in)
+        folds.append(signal)
+    return folds
