@@ -107,10 +107,15 @@ def copy_lessons(src: Path | None = None, dst: Path | None = None) -> list[Path]
 # Self-study students have no class to manage: hide nbgrader's instructor and exchange tools (the
 # formgrader, course list, assignment list) in the course's own JupyterLab; keep "Validate".
 # Classes run on JupyterHub with their own configuration (see the README).
+# Offline-quiet too: no "Would you like to get notified about official Jupyter news?" pop-up
+# (JupyterLab's announcements plugin; the server fetches nothing either, see QUIET_LAB_ARGS).
 SELF_STUDY_LAB_CONFIG = {
     "disabledExtensions": {
-        f"@jupyter/nbgrader:{name}": True
-        for name in ("formgrader", "create-assignment", "course-list", "assignment-list", "menu")
+        **{
+            f"@jupyter/nbgrader:{name}": True
+            for name in ("formgrader", "create-assignment", "course-list", "assignment-list", "menu")
+        },
+        "@jupyterlab/apputils-extension:announcements": True,
     }
 }
 SELF_STUDY_SERVER_CONFIG = {
@@ -223,7 +228,8 @@ def cmd_open(args: list[str]) -> int:
 
 def cmd_test(pytest_args: list[str]) -> int:
     ensure_venv()
-    cmd = [str(venv_bin("python")), "-m", "pytest", "-n", "2", *pytest_args]
+    # --dist loadgroup: the browser tests (one xdist group) share one JupyterLab and one Chromium.
+    cmd = [str(venv_bin("python")), "-m", "pytest", "-n", "2", "--dist", "loadgroup", *pytest_args]
     return subprocess.call(cmd, env=venv_env(), cwd=ROOT)
 
 

@@ -62,8 +62,27 @@ def _readme_command(label: str) -> str:
 
 def test_ci_runs_exactly_the_readme_test_command():
     ci_commands = [l for l in (ROOT / ".ci/run").read_text().splitlines() if l and not l.startswith(("#", "set ", "cd "))]
-    assert ci_commands == [_readme_command("test")]
+    # Set-up first (Chromium for tests/browser), then the README's command, and nothing else.
+    assert ci_commands == ['export CI="${CI:-true}"', ".ci/install-chromium", _readme_command("test")]
     _readme_command("open")
+
+
+def test_ci_chromium_install_is_a_no_op_when_chromium_is_there(tmp_path):
+    fake = tmp_path / "chromium"
+    fake.write_text("#!/bin/sh\n")
+    fake.chmod(0o755)
+    done = subprocess.run([str(ROOT / ".ci/install-chromium")], env={"EXPRLIB_CHROMIUM": str(fake), "PATH": "/usr/bin:/bin"},
+                          capture_output=True, text=True)
+    assert (done.returncode, done.stdout) == (0, "")
+
+
+def test_test_command_keeps_the_browser_tests_on_one_worker(monkeypatch):
+    calls = []
+    monkeypatch.setattr(course, "ensure_venv", lambda: None)
+    monkeypatch.setattr(course.subprocess, "call", lambda cmd, **kw: calls.append(cmd) or 0)
+    assert course.main(["test", "-k", "x"]) == 0
+    # One JupyterLab and one Chromium: tests/browser is an xdist_group, which only --dist loadgroup honours.
+    assert calls[0][3:] == ["-n", "2", "--dist", "loadgroup", "-k", "x"]
 
 
 def test_copy_lessons_never_overwrites_student_work(tmp_path):
@@ -96,6 +115,7 @@ def test_self_study_lab_hides_nbgrader_instructor_tools(tmp_path):
     server = json.loads((tmp_path / "etc/jupyter/jupyter_server_config.d/zz-exprlib-self-study.json").read_text())
     assert lab["disabledExtensions"]["@jupyter/nbgrader:formgrader"] is True
     assert "@jupyter/nbgrader:validate-assignment" not in lab["disabledExtensions"]
+    assert lab["disabledExtensions"]["@jupyterlab/apputils-extension:announcements"] is True  # no news pop-up
     assert server["ServerApp"]["jpserver_extensions"]["nbgrader.server_extensions.formgrader"] is False
 
 

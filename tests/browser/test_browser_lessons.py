@@ -1,0 +1,198 @@
+"""The course as a student meets it: every lesson in JupyterLab, in a real (headless) Chromium.
+
+For each lesson in ``course/solutions/`` (discovered, so later lessons join), the test opens the
+notebook in JupyterLab, runs Run → Run All Cells from the menu, waits until the kernel is idle,
+and then checks what a student would see:
+
+- no error output (tracebacks, stderr) and no widget shown as text (``VBox(...)``);
+- no output taller than the screen (a 1366×900 laptop screen; nothing over 800 px);
+- every lesson widget is live: one control moved in the browser makes the status line show the
+  kernel's new value, and the figure's pixels change;
+- no browser console error, except the allow-listed ones of an offline machine.
+
+A wrong answer typed into lesson 00 must put the check's message among the first lines of the
+test cell's output. Screenshots go to ``tests/browser/artifacts/`` (git-ignored).
+
+Widget contract (exprlib.widgets): the status line has CSS class ``exprlib-status`` and shows
+``name = value`` for the controls and the result ("computing" while busy); the figure is an
+``img.exprlib-figure``; every control has class ``exprlib-control``.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from conftest import lessons
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+MAX_HEIGHT = 800  # px: controls, numbers and figure must fit a laptop screen together
+RUN_ALL_TIMEOUT = 180  # s: a lesson runs in well under a minute on 2 cores; generous for a loaded machine
+WIDGET_TIMEOUT = 30  # s: a control change answers in under a second; generous for a loaded machine
+WIDGET_AS_TEXT = re.compile(r"\b(VBox|HBox|Box|GridBox|Image|Output|Label|HTML|IntSlider|FloatSlider|Dropdown|\w+Widget)\(|Image\(value=")
+STDERR = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
+TEXT = '.jp-OutputArea-output[data-mime-type="text/plain"]'
+WIDGET_VIEW = ".jp-OutputArea-output:has(.jupyter-widgets)"  # a live ipywidgets view
+CELL_OF = "xpath=ancestor::div[contains(concat(' ', @class, ' '), ' jp-Cell ')][1]"  # the cell around an element
+PAIR = re.compile(r"([A-Za-z_][\w ]*?)\s*=\s*([^\s,;:()]+)")
+
+
+def open_notebook(page, lab, relpath: str) -> None:
+    page.goto(lab.notebook_url(relpath))
+    page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell").first.wait_for()
+    # The kernel is started and connected when the toolbar's kernel indicator says idle.
+    wait_kernel_idle(page, lab, timeout=RUN_ALL_TIMEOUT)
+
+
+def wait_kernel_idle(page, lab, timeout: float) -> None:
+    """Wait until every kernel is idle on the server and no cell is queued or running in the page."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        kernels = lab.api("/api/kernels")
+        busy_cells = page.locator(".jp-Notebook .jp-InputPrompt", has_text="[*]").count()
+        if kernels and all(k["execution_state"] == "idle" for k in kernels) and busy_cells == 0:
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"kernel still busy after {timeout} s")
+
+
+def run_all_cells(page, lab) -> list[str]:
+    """Run → Run All Cells, as a student does; wait for the kernel; name the cells left unrun."""
+    prompts = page.locator(".jp-Notebook .jp-CodeCell .jp-InputPrompt")
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
+    # Run All queues every cell at once ([*]); then the kernel works through them.
+    page.wait_for_function(
+        "() => /\\[[*\\d]+\\]/.test(document.querySelector('.jp-Notebook .jp-CodeCell .jp-InputPrompt').textContent)",
+        timeout=30_000,
+    )
+    wait_kernel_idle(page, lab, timeout=RUN_ALL_TIMEOUT)
+    # An error stops Run All: the cells after it keep an empty prompt.
+    return [
+        f"cell {cell_label(prompt.locator(CELL_OF))!r} never ran (Run All stopped at an error above it?)"
+        for prompt in prompts.all()
+        if not re.search(r"\[\d+\]", prompt.inner_text())
+    ]
+
+
+def cell_label(cell) -> str:
+    """A short name for a cell in failure messages: its first source line."""
+    text = cell.locator(".jp-InputArea-editor").inner_text().strip().splitlines()
+    return text[0][:80] if text else "(empty cell)"
+
+
+@pytest.fixture(params=lessons() or [None])
+def lesson(request) -> str:
+    if request.param is None:
+        pytest.skip("no lesson in course/solutions/ yet")
+    return request.param
+
+
+def test_lesson_runs_clean_fits_the_screen_and_its_widgets_answer(page, lab, lesson, artifacts):
+    open_notebook(page, lab, f"{lesson}/{lesson}.ipynb")
+    problems = run_all_cells(page, lab)
+    page.screenshot(path=artifacts / f"{lesson}-top.png")
+
+    # Errors: tracebacks and anything else written to stderr (warnings included: students see them).
+    for out in page.locator(STDERR).all():
+        cell = out.locator(CELL_OF)
+        problems.append(f"error output in cell {cell_label(cell)!r}: {out.inner_text()[:400]}")
+
+    # A widget shown as its repr means the widget manager never rendered it.
+    for out in page.locator(TEXT).all():
+        text = out.inner_text()
+        if WIDGET_AS_TEXT.search(text):
+            problems.append(f"a widget shown as text instead of a live control: {text[:200]!r}")
+
+    # Nothing taller than the screen: each output, and each widget as a whole.
+    for i, out in enumerate(page.locator(".jp-OutputArea-output").all()):
+        out.scroll_into_view_if_needed()
+        box = out.bounding_box()
+        if box and box["height"] > MAX_HEIGHT:
+            cell = out.locator(CELL_OF)
+            out.screenshot(path=artifacts / f"{lesson}-too-tall-{i}.png")
+            problems.append(f"output of cell {cell_label(cell)!r} is {box['height']:.0f} px tall (> {MAX_HEIGHT})")
+
+    # Every lesson widget: move one control, see the kernel's answer in the status line and figure.
+    for i, widget in enumerate(page.locator(WIDGET_VIEW).all()):
+        widget.scroll_into_view_if_needed()
+        widget.screenshot(path=artifacts / f"{lesson}-widget-{i}-before.png")
+        (artifacts / f"{lesson}-widget-{i}.html").write_text(widget.inner_html())
+        if widget.locator(".exprlib-status").count() == 0:
+            problems.append(f"{lesson} widget {i} has no status line (.exprlib-status): not a lesson widget?")
+            continue
+        problems += move_one_control(page, widget, f"{lesson} widget {i}")
+        widget.screenshot(path=artifacts / f"{lesson}-widget-{i}-after.png")
+    page.screenshot(path=artifacts / f"{lesson}-end.png")
+
+    # Offline and quiet: no pop-up asking to fetch Jupyter news (course.py disables it).
+    if page.get_by_text("official Jupyter news").count():
+        problems.append("JupyterLab asks about fetching Jupyter news (course.py's page_config should disable it)")
+    problems += [f"browser console: {e}" for e in page.console.errors]
+    assert problems == [], "\n".join(problems)
+
+
+def _pairs(text: str) -> dict[str, str]:
+    return {k.strip(): v for k, v in PAIR.findall(text)}
+
+
+def _same_value(shown: str, wanted: str) -> bool:
+    try:
+        return abs(float(shown) - float(wanted)) <= 1e-9 * max(1.0, abs(float(wanted)))
+    except ValueError:
+        return shown.strip("'\"") == wanted.strip("'\"")
+
+
+def move_one_control(page, widget, label: str) -> list[str]:
+    """Move the widget's first slider one step (or pick another dropdown option); check the answer."""
+    status = widget.locator(".exprlib-status").first
+    figure = widget.locator("img.exprlib-figure").first
+    controls = widget.locator(".exprlib-control")
+    if controls.count() == 0:
+        return [f"{label}: no .exprlib-control"]
+    if figure.count() == 0:
+        return [f"{label}: no img.exprlib-figure"]
+    before_status = status.inner_text()
+    before_pixels = figure.screenshot()
+
+    sliders = widget.locator(".exprlib-control .noUi-handle, .exprlib-control.widget-slider .noUi-handle")
+    if sliders.count():
+        handle = sliders.first
+        control = handle.locator("xpath=ancestor::*[contains(@class, 'exprlib-control')][1]")
+        readout = control.locator(".widget-readout")
+        old = readout.inner_text().strip()
+        handle.focus()
+        handle.press("ArrowRight")
+        new = readout.inner_text().strip()
+        if new == old:  # already at its maximum: go the other way
+            handle.press("ArrowLeft")
+            handle.press("ArrowLeft")
+            new = readout.inner_text().strip()
+        if new == old:
+            return [f"{label}: the slider did not move with the arrow keys"]
+    else:
+        select = widget.locator(".exprlib-control select").first
+        options = select.locator("option").all_inner_texts()
+        old = select.input_value()
+        new = next(o for o in options if o != old)
+        select.select_option(label=new)
+
+    deadline = time.monotonic() + WIDGET_TIMEOUT
+    while True:
+        text = status.inner_text()
+        pairs, old_pairs = _pairs(text), _pairs(before_status)
+        changed = {k: v for k, v in pairs.items() if old_pairs.get(k) != v}
+        answered = "computing" not in text.lower() and any(_same_value(v, new) for v in changed.values())
+        if answered:
+            break
+        if time.monotonic() > deadline:
+            return [f"{label}: after moving a control to {new!r}, the status line still says {text!r} (was {before_status!r})"]
+        time.sleep(0.2)
+    deadline = time.monotonic() + WIDGET_TIMEOUT
+    while figure.screenshot() == before_pixels:
+        if time.monotonic() > deadline:
+            return [f"{label}: the figure's pixels did not change after the status line said {text!r}"]
+        time.sleep(0.2)
+    return []
