@@ -387,16 +387,19 @@ def check_beta_gap(
 def _transition_cases(n_nets: int, seed: int) -> list[tuple]:
     nets = _lib("nets")
     rng = np.random.default_rng(seed)
+    breakpoints_arc = _lib("regions").breakpoints_arc
     cases = []
-    for i in range(n_nets):
-        activation = ("relu", "hardtanh")[i % 2]
+    while len(cases) < n_nets:
+        activation = ("relu", "hardtanh")[len(cases) % 2]
         depth = int(rng.integers(1, 5))
         widths = [int(w) for w in rng.integers(2, 9, size=depth)]
         in_dim = int(rng.integers(2, 6))
         net = nets.random_mlp(in_dim, widths, activation=activation, sigma_w=float(rng.uniform(1.5, 3.5)),
                               sigma_b=float(rng.uniform(0.0, 0.8)), seed=int(rng.integers(0, 2**31)))
         x0, x1 = rng.standard_normal(in_dim), rng.standard_normal(in_dim)
-        cases.append((net, x0, x1, f"a {activation} net with widths {widths} and a random arc in R^{in_dim}"))
+        # At least 3 breakpoints, so every slip (ends left out, patterns on the breakpoints) shows.
+        if len(breakpoints_arc(net, x0, x1)) >= 3:
+            cases.append((net, x0, x1, f"a {activation} net with widths {widths} and a random arc in R^{in_dim}"))
     return cases
 
 
