@@ -138,7 +138,9 @@ def test_moving_a_control_shows_the_library_count_for_the_new_settings(name, val
     net = _net_1d(values)
     count = regions.count_regions_1d(net, [-3.0], [3.0])
     pieces = regions.count_pieces_1d(net, [-3.0], [3.0])
-    assert w.status.value == f"{count} regions on [-3, 3], {pieces} linear pieces"
+    assert w.summary == f"{count} regions on [-3, 3], {pieces} linear pieces"
+    param = {p.name: p for p in w.params}[name]
+    assert w.status.value.endswith(w.summary) and f"{name} = {param.display(value)}" in w.status.value
     assert f"{name}={value}" in w.settings_box.value == w.settings
     # the curve is drawn through the exact breakpoints, not sampled
     line = w.figure.axes[0].lines[0]
@@ -171,7 +173,7 @@ def test_an_error_while_redrawing_is_shown_in_the_widget(monkeypatch):
     assert w.error.value == "⚠ RuntimeError: boom"
     monkeypatch.undo()
     w.controls["width"].value = 6
-    assert w.error.value == "" and w.status.value.endswith("linear pieces") and w.renders == 2
+    assert w.error.value == "" and w.summary.endswith("linear pieces") and w.renders == 2
 
 
 def test_display_bundle_has_the_live_widget_and_a_static_png():
@@ -187,7 +189,7 @@ def test_region_map_is_drawn_from_the_exact_polygons():
     w.controls["width"].value = 5
     net = random_mlp(2, [5], sigma_b=0.5, seed=2)
     exact = regions.regions_2d(net, box=(-1.0, 1.0, -1.0, 1.0))
-    assert w.status.value == f"{len(exact)} regions in the square [-1, 1]² from 5 hidden units"
+    assert w.summary == f"{len(exact)} regions in the square [-1, 1]² from 5 hidden units"
     paths = w.figure.axes[0].collections[0].get_paths()
     assert len(paths) == len(exact)
     for i, path in enumerate(paths):
@@ -285,7 +287,7 @@ def test_widget_runs_headless_under_nbclient(tmp_path):
     nb = nbformat.v4.new_notebook()
     nb.cells = [
         nbformat.v4.new_code_cell("from exprlib.widgets import make_widget\nw = make_widget('function1d')\nw"),
-        nbformat.v4.new_code_cell("print(w.renders, w.status.value)"),
+        nbformat.v4.new_code_cell("print(w.renders, w.summary)"),
     ]
     NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
     shown = nb.cells[0].outputs

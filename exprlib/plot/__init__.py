@@ -1,0 +1,32 @@
+"""Plotting helpers for the lessons: exact pictures of piecewise-linear networks.
+
+A ReLU or hard-tanh network is affine between its breakpoints, so a 1-D function is drawn
+exactly as the polyline through its breakpoints (no sampling), and a 2-D region map is drawn
+from the exact region polygons of :func:`exprlib.regions.regions_2d` as one ``PolyCollection``.
+Every helper labels its axes, sets a title, takes ``ax=`` to draw into an existing Axes
+(widgets draw into their own ``Figure`` without pyplot) and returns the Axes. Without ``ax=``
+it opens a pyplot figure that fits a laptop screen (600 x 350 or 500 x 500 CSS pixels) and
+switches the notebook's inline figures to crisp 2x PNGs.
+
+Layout: :mod:`~exprlib.plot.networks` draws any network; one module per lesson holds that
+lesson's own figures (``lesson01_approximation``, ``lesson02_regions``, ...). A new lesson adds
+``lessonNN_topic.py`` and lists its names here.
+"""
+
+from .lesson01_approximation import plot_approximation, plot_error_curve, plot_sigmoid_bumps
+from .lesson02_regions import plot_missed_regions, plot_region_counts
+from .networks import plot_function_1d, plot_function_on_segment, plot_regions_2d
+
+__all__ = [
+    # any network
+    "plot_function_1d",
+    "plot_function_on_segment",
+    "plot_regions_2d",
+    # 01-universal-approximation
+    "plot_approximation",
+    "plot_error_curve",
+    "plot_sigmoid_bumps",
+    # 02-linear-regions
+    "plot_missed_regions",
+    "plot_region_counts",
+]
