@@ -477,3 +477,134 @@ def test_forbid_rejects_bad_names(names, kwargs, error, match):
         with forbid(*names, **kwargs):
             pass
     assert exprlib.nets.as_numpy is original
+
+
+# ---------------------------------------------------------------------------------------------
+# The package layout and verdicts first (issues 7 and 8)
+# ---------------------------------------------------------------------------------------------
+
+
+def _public_checks():
+    return sorted(name for name in checks.__all__ if name.startswith("check_"))
+
+
+def test_every_public_check_is_a_student_check():
+    """Each check's failures show as verdicts; a lesson module that forgets the decorator fails here."""
+    missing = [name for name in _public_checks() if not getattr(getattr(checks, name), "_student_check", False)]
+    assert not missing, f"decorate with @student_check: {missing}"
+
+
+def test_each_lesson_module_is_reexported_by_the_package():
+    for name in checks._LESSON_MODULES:
+        module = getattr(checks, name, None)
+        if module is None:  # a lesson still being written
+            continue
+        for public in module.__all__:
+            assert getattr(checks, public) is getattr(module, public), f"{name}.{public} is not re-exported"
+    assert {"welcome", "approximation", "regions"} <= {m.name for m in pkgutil.iter_modules(checks.__path__)}
+
+
+def test_private_copies_load_the_whole_checks_package():
+    ref = reference()
+    assert ref.checks.regions.__name__ == f"{ref.__name__}.checks.regions"
+    assert ref.checks.check_zaslavsky is ref.checks.regions.check_zaslavsky
+    assert ref.checks.WrongAnswer is not checks.WrongAnswer and issubclass(ref.checks.WrongAnswer, AssertionError)
+
+
+def test_a_wrong_answer_renders_as_its_verdict_alone():
+    with pytest.raises(checks.WrongAnswer) as info:
+        check_integer(9, 7, name="n")
+    lines = info.value._render_traceback_()
+    assert re.sub(r"\x1b\[[0-9;]*m", "", lines[0]) == "✗ n = 9 is too high."
+    assert len(lines) <= 3 and "checks" not in "".join(lines)
+
+
+def _raises_inside(net, x):
+    """A 'student' whose own code fails."""
+    return {}["missing key"]
+
+
+def test_an_error_in_the_students_code_keeps_only_the_students_frames():
+    with pytest.raises(KeyError) as info:
+        check_activation_pattern(_raises_inside)
+    frames = [entry.tb_frame.f_code.co_name for entry in _walk(info.value.__traceback__)]
+    # this test, the check's wrapper (hidden by __tracebackhide__), the student's function: no checker frames
+    assert frames[-1] == "_raises_inside" and frames.count("check") == 1 and len(frames) == 3
+
+
+def _walk(tb):
+    while tb is not None:
+        yield tb
+        tb = tb.tb_next
+
+
+def test_a_nan_handed_to_exprlib_gets_a_hint_and_keeps_the_students_frame():
+    def count_with_nan(net, start, end):
+        return count_regions_in_student_code(net, np.array([np.nan]))
+
+    def count_regions_in_student_code(net, point):
+        return int(exprlib.regions.activation_pattern(net, point).sum())
+
+    with pytest.raises(ValueError, match="must be finite") as info:
+        checks.check_count_regions_1d(count_with_nan, cases="sawtooth")
+    assert any("strictly opposite signs" in note for note in info.value.__notes__)
+    frames = [entry.tb_frame.f_code.co_name for entry in _walk(info.value.__traceback__)]
+    assert frames[-2:] == ["count_with_nan", "count_regions_in_student_code"]
+
+
+def test_a_library_error_on_the_students_result_becomes_a_verdict():
+    # exprlib.nets.as_numpy refuses a net with a NaN weight; the check hands it the student's net
+    def interpolant_with_nan(xs, ys):
+        net = torch.nn.Sequential(torch.nn.Linear(1, len(xs) - 1), torch.nn.ReLU(), torch.nn.Linear(len(xs) - 1, 1)).double()
+        with torch.no_grad():
+            net[0].weight[0, 0] = float("nan")
+        return net
+
+    with pytest.raises(checks.WrongAnswer, match="relu_interpolant_by_hand returned a network exprlib cannot read"):
+        checks.check_relu_interpolant(interpolant_with_nan)
+
+
+def test_a_forbidden_call_names_the_students_line():
+    with pytest.raises(ForbiddenError) as info:
+        with forbid("exprlib.regions.activation_pattern"):
+            check_activation_pattern(_cheat)
+    lines = info.value._render_traceback_()
+    assert "switched off while grading" in lines[0] and len(lines) <= 3
+
+
+_KERNEL_CELLS = [
+    "import numpy as np\nfrom exprlib.checks import check_integer, check_activation_pattern, check_count_regions_1d\n"
+    "from exprlib.regions import activation_pattern",
+    '"""regions is right."""\ncheck_integer(9, 7, name="regions")',
+    "def activation_pattern_by_hand(net, x):\n    h = x\n    return h @ no_such_weights",
+    '"""the pattern is right."""\ncheck_activation_pattern(activation_pattern_by_hand)',
+    "def count_regions_by_hand(net, start, end):\n    t = np.array([0.0, np.nan, 1.0])  # as from 0/0\n"
+    "    return len(activation_pattern(net, start + t[:, None] * (end - start)))",
+    'check_count_regions_1d(count_regions_by_hand, cases="sawtooth")',
+    'from exprlib.checks import reference\nreference().checks.check_integer(3, 7, name="hidden")',
+]
+
+
+@pytest.mark.slow
+@pytest.mark.notebooks
+def test_a_real_kernel_shows_the_verdict_first_and_the_students_frames():
+    """What JupyterLab and nbgrader receive: the error outputs of a kernel running check cells."""
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in _KERNEL_CELLS])
+    nbclient.NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True).execute()
+    errors = {i: [o for o in cell.outputs if o.output_type == "error"] for i, cell in enumerate(nb.cells)}
+    text = {i: re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(out[0].traceback)).splitlines() for i, out in errors.items() if out}
+    assert set(text) == {1, 3, 5, 6}, "every failing check, and only those, is an error output (nbgrader fails the cell)"
+    # a wrong answer: the verdict is the first line, with one line pointing at the cell
+    assert text[1] == ["✗ regions = 9 is too high.", "(WrongAnswer from the check in Cell In[2], line 2)"]
+    assert text[6][0] == "✗ hidden = 3 is too low." and len(text[6]) == 2
+    assert errors[1][0].ename == "WrongAnswer" and errors[1][0].evalue == "regions = 9 is too high."
+    # the student's own error: their frame and message, no frame of exprlib
+    student = "\n".join(text[3])
+    assert "Cell In[3], line 3, in activation_pattern_by_hand" in student and "NameError: name 'no_such_weights'" in student
+    assert "exprlib" not in student and len(text[3]) < 20
+    # a NaN handed to exprlib: the student's line, the library's reason and the hint
+    nan = "\n".join(text[5])
+    assert "Cell In[5], line 3, in count_regions_by_hand" in nan and "x must be finite" in nan
+    assert text[5][-1].startswith("Hint:") and "exprlib/" not in nan

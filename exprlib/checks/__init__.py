@@ -4,10 +4,12 @@ One module per lesson (``welcome`` for 00, ``approximation`` for 01, ``regions``
 on a shared core (``_core``: verdicts, generic checks, hint machinery, ``forbid``, ``reference``).
 To add a lesson's checks: create ``exprlib/checks/<topic>.py`` with a docstring and ``__all__``,
 import what it needs from ``._core`` with relative imports only, and add ``<topic>`` to
-``_LESSON_MODULES`` below; its public names then re-export here, as ``exprlib.checks.X``.
+``_LESSON_MODULES`` below (counting and trajectory are listed already); its public names then
+re-export here, as ``exprlib.checks.X``.
 
-A wrong answer raises :class:`Verdict` (an ``AssertionError``, so graders see a failure); in a
-Jupyter kernel its message is shown first and alone, without a traceback through this package.
+A wrong answer raises :class:`WrongAnswer` (an ``AssertionError``, so graders see a failure); in
+a Jupyter kernel its message shows first, with no traceback through this package. Decorate each
+public check with :func:`student_check` (a test asserts it).
 Hidden tests call ``reference().checks.X``: a private copy that nothing in the notebook can
 reach, see :func:`reference`. Visible checks work without nbgrader, for self-study students.
 
@@ -31,6 +33,7 @@ from ._core import (
     _PACKAGE_DIR,
     _PRIVATE_PREFIX,
     ForbiddenError,
+    WrongAnswer,
     check_array,
     check_function_on_nets,
     check_integer,
@@ -39,6 +42,7 @@ from ._core import (
     forbid,
     random_nets,
     reference,
+    student_check,
 )
 
 # The lesson modules, in course order; each one's __all__ is re-exported below. A name whose

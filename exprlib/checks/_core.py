@@ -41,6 +41,7 @@ import importlib.machinery
 import importlib.util
 import itertools
 import math
+import os
 import sys
 import types
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -52,6 +53,7 @@ from torch import nn
 
 __all__ = [
     "ForbiddenError",
+    "WrongAnswer",
     "check_array",
     "check_function_on_nets",
     "check_integer",
@@ -60,10 +62,12 @@ __all__ = [
     "forbid",
     "random_nets",
     "reference",
+    "student_check",
 ]
 
 # The folder holding exprlib's files (this module lives in exprlib/checks/), fixed at first import.
 _PACKAGE_DIR = str(Path(__file__).resolve().parent.parent)
+_CHECKS_DIR = str(Path(__file__).resolve().parent)
 _PUBLIC_PACKAGE = "exprlib"
 _PRIVATE_PREFIX = "_exprlib_reference_"
 _private_ids = itertools.count(1)
@@ -141,11 +145,160 @@ def _lib(module: str) -> types.ModuleType:
 
 
 # ---------------------------------------------------------------------------------------------
+# Verdicts: what a student sees when a check fails
+# ---------------------------------------------------------------------------------------------
+
+
+class WrongAnswer(AssertionError):
+    """A check's verdict on a wrong answer: an ``AssertionError`` whose message is all a student needs.
+
+    IPython (JupyterLab, and the kernel nbgrader grades in) shows an exception through its
+    ``_render_traceback_`` method when it has one: here the message comes first, then one line
+    naming the cell whose check failed, and no frame of exprlib (no checker code, no hint
+    tables). Anywhere else it is an ordinary ``AssertionError``, so graders and tests see a failure.
+
+    Examples
+    --------
+    >>> err = WrongAnswer("n = 9 is too high.")
+    >>> isinstance(err, AssertionError), "✗ n = 9 is too high." in err._render_traceback_()[0]
+    (True, True)
+    """
+
+    def _render_traceback_(self) -> list[str]:
+        return _verdict_lines(self)
+
+
+WrongAnswer.__module__ = __package__  # shown as exprlib.checks.WrongAnswer, where students import it
+
+# The message in red, like IPython's own error lines; JupyterLab and nbconvert render ANSI colour.
+_RED, _RESET = "\x1b[31m", "\x1b[0m"
+# The hint added to a NaN/inf error that exprlib raised while the student's code ran.
+_NAN_HINT = (
+    "Hint: your code made a NaN (0/0, or inf - inf) before handing it to exprlib. Look for a division "
+    "whose denominator can be 0, e.g. from a sign test with <= or >= where < or > is meant."
+)
+
+
+def _in_exprlib(frame: types.FrameType) -> bool:
+    """Whether a frame runs exprlib's code (the public package or a private copy: same files)."""
+    return frame.f_code.co_filename.startswith(_PACKAGE_DIR + os.sep)
+
+
+def _cell_name(frame: types.FrameType) -> str | None:
+    """IPython's name for a frame's notebook cell ("Cell In[7], line 3"), None outside a cell."""
+    shell = sys.modules.get("IPython") and sys.modules["IPython"].get_ipython()
+    try:
+        name = shell.compile.format_code_name(frame.f_code.co_filename) if shell else None
+    except Exception:  # an unusual shell: the verdict itself still shows
+        name = None
+    return f"{name[0]} {name[1]}" if name else None
+
+
+def _tb_entries(tb: types.TracebackType | None) -> list[types.TracebackType]:
+    entries = []
+    while tb is not None:
+        entries.append(tb)
+        tb = tb.tb_next
+    return entries
+
+
+def _verdict_lines(err: BaseException) -> list[str]:
+    """The verdict first, then where: the check's cell and, if the student's code raised it, that line."""
+    lines = [f"{_RED}✗ {err}{_RESET}"]
+    entries = _tb_entries(err.__traceback__)
+    cells = [(tb, _cell_name(tb.tb_frame)) for tb in entries]
+    cells = [(tb, name) for tb, name in cells if name]
+    if cells:
+        tb, name = cells[0]
+        lines.append(f"({type(err).__name__} from the check in {name}, line {tb.tb_lineno})")
+        # A cell frame run from inside a check is the student's code, e.g. calling a forbidden function.
+        first_check = next((i for i, e in enumerate(entries) if _in_exprlib(e.tb_frame)), None)
+        inner = [(tb, n) for tb, n in cells if first_check is not None and entries.index(tb) > first_check]
+        if inner:
+            tb, name = inner[-1]
+            lines.append(f"(raised while your code ran: {name}, line {tb.tb_lineno}, in {tb.tb_frame.f_code.co_name})")
+    return lines
+
+
+def _only(entries: list[types.TracebackType], keep: list[int]) -> types.TracebackType:
+    """A new traceback chain of the entries at the positions ``keep``, in order."""
+    chain = None
+    for i in reversed(keep):
+        chain = types.TracebackType(chain, entries[i].tb_frame, entries[i].tb_lasti, entries[i].tb_lineno)
+    return chain
+
+
+def student_check(fn: Callable | None = None, *, nan_hint: str = _NAN_HINT) -> Callable:
+    """Decorate a public check: its failures read as verdicts, the student's own errors as theirs.
+
+    - An ``AssertionError`` raised by exprlib's code becomes a :class:`WrongAnswer` (shown as the
+      message first in IPython, see there).
+    - An error raised while the student's code ran keeps the student's frames and loses exprlib's
+      (the check's, which say nothing to a student, and those of any exprlib function the
+      student called, whose error message stays); a NaN or inf that the student's code handed
+      to exprlib gets ``nan_hint`` as a note.
+    - A ``ValueError`` or ``TypeError`` raised by exprlib's library (not by the checks) on data
+      the student returned becomes a :class:`WrongAnswer` with the library's reason.
+
+    Parameters
+    ----------
+    fn : callable
+        The check.
+    nan_hint : str
+        The note added to a "must be finite" error raised while the student's code ran.
+
+    Returns
+    -------
+    callable
+        The check, wrapped; ``__wrapped__`` is the original.
+
+    Examples
+    --------
+    >>> @student_check
+    ... def check_positive(answer):
+    ...     if answer <= 0:
+    ...         raise WrongAnswer(f"answer = {answer} should be positive.")
+    >>> check_positive(-1)
+    Traceback (most recent call last):
+    ...
+    exprlib.checks.WrongAnswer: answer = -1 should be positive.
+    """
+    if fn is None:
+        return functools.partial(student_check, nan_hint=nan_hint)
+
+    @functools.wraps(fn)
+    def check(*args: object, **kwargs: object) -> object:
+        __tracebackhide__ = True  # IPython and pytest leave this frame out of tracebacks
+        try:
+            return fn(*args, **kwargs)
+        except WrongAnswer:
+            raise
+        except Exception as err:
+            entries = _tb_entries(err.__traceback__)[1:]  # [0] is this frame
+            student = [i for i, tb in enumerate(entries) if not _in_exprlib(tb.tb_frame)]
+            if not student:  # raised by exprlib itself
+                if isinstance(err, AssertionError):
+                    raise WrongAnswer(str(err)).with_traceback(err.__traceback__) from None
+                innermost = entries[-1].tb_frame.f_code.co_filename if entries else ""
+                if isinstance(err, (ValueError, TypeError)) and not innermost.startswith(_CHECKS_DIR + os.sep):
+                    raise WrongAnswer(f"exprlib cannot use what your code returned: {err}").with_traceback(
+                        err.__traceback__) from None
+                raise
+            if isinstance(err, ValueError) and "finite" in str(err) and _in_exprlib(entries[-1].tb_frame):
+                err.add_note(nan_hint)
+            # Only the student's frames; this frame's own entry (hidden) comes back on the way out.
+            raise err.with_traceback(_only(entries, student))
+
+    check._student_check = True
+    return check
+
+
+# ---------------------------------------------------------------------------------------------
 # Switching exprlib functions off while a re-implementation is graded
 # ---------------------------------------------------------------------------------------------
 
 
-class ForbiddenError(AssertionError):
+class ForbiddenError(WrongAnswer):
     """Raised when graded code calls an exprlib function that :func:`forbid` switched off."""
 
 
@@ -255,6 +408,7 @@ def _passed(message: str) -> None:
     print(f"✓ {message}")
 
 
+@student_check
 def check_integer(
     answer: object,
     expected: int,
@@ -294,24 +448,25 @@ def check_integer(
     >>> check_integer(9, 7, name="n")
     Traceback (most recent call last):
     ...
-    AssertionError: n = 9 is too high.
+    exprlib.checks.WrongAnswer: n = 9 is too high.
     """
     if answer is None:
-        raise AssertionError(f"{name} is still None: replace None with your answer (a whole number).")
+        raise WrongAnswer(f"{name} is still None: replace None with your answer (a whole number).")
     if isinstance(answer, (bool, np.bool_)) or not isinstance(answer, (int, float, np.integer, np.floating)):
-        raise AssertionError(f"{name} should be a whole number (an int), got {type(answer).__name__} {answer!r}.")
+        raise WrongAnswer(f"{name} should be a whole number (an int), got {type(answer).__name__} {answer!r}.")
     if isinstance(answer, (float, np.floating)):
         if not (np.isfinite(answer) and float(answer).is_integer()):
-            raise AssertionError(f"{name} should be a whole number (a count), got {answer!r}.")
+            raise WrongAnswer(f"{name} should be a whole number (a count), got {answer!r}.")
     answer = int(answer)
     if answer != expected:
         if hints and answer in hints:
-            raise AssertionError(f"{name} = {answer} is not right: {hints[answer]}")
+            raise WrongAnswer(f"{name} = {answer} is not right: {hints[answer]}")
         direction, advice = ("too low", too_low) if answer < expected else ("too high", too_high)
-        raise AssertionError(f"{name} = {answer} is {direction}." + (f" {advice}" if advice else ""))
+        raise WrongAnswer(f"{name} = {answer} is {direction}." + (f" {advice}" if advice else ""))
     _passed(f"{name} is right." + (f" {praise}" if praise else ""))
 
 
+@student_check
 def check_array(
     answer: object,
     *,
@@ -352,29 +507,29 @@ def check_array(
     >>> check_array([1, 2], name="h")
     Traceback (most recent call last):
     ...
-    AssertionError: h should be a numpy array, got a list: wrap it with np.asarray(...).
+    exprlib.checks.WrongAnswer: h should be a numpy array, got a list: wrap it with np.asarray(...).
     """
     if not isinstance(answer, np.ndarray):
         kind = type(answer).__name__
         if kind == "Tensor":
-            raise AssertionError(f"{name} should be a numpy array, got a torch Tensor: convert it with .detach().numpy().")
+            raise WrongAnswer(f"{name} should be a numpy array, got a torch Tensor: convert it with .detach().numpy().")
         if answer is None:
-            raise AssertionError(f"{name} is None: did you forget to return the result?")
+            raise WrongAnswer(f"{name} is None: did you forget to return the result?")
         advice = ": wrap it with np.asarray(...)" if isinstance(answer, (list, tuple)) else ""
-        raise AssertionError(f"{name} should be a numpy array, got a {kind}{advice}.")
+        raise WrongAnswer(f"{name} should be a numpy array, got a {kind}{advice}.")
     if shape is not None:
         fits = answer.ndim == len(shape) and all(s is None or s == a for s, a in zip(shape, answer.shape))
         if not fits:
             hint = (shape_hints or {}).get(answer.shape)
             wanted = "(" + ", ".join("n" if s is None else str(s) for s in shape) + ("," if len(shape) == 1 else "") + ")"
-            raise AssertionError(
+            raise WrongAnswer(
                 f"{name} should have shape {wanted}, got {answer.shape}." + (f" {hint}" if hint else "")
             )
     if dtype is not None and answer.dtype != np.dtype(dtype):
         want = np.dtype(dtype).name
-        raise AssertionError(f"{name} should have dtype {want}, got {answer.dtype.name}: use .astype(np.{want}).")
+        raise WrongAnswer(f"{name} should have dtype {want}, got {answer.dtype.name}: use .astype(np.{want}).")
     if answer.dtype.kind in "fc" and np.isnan(answer).any():
-        raise AssertionError(f"{name} contains NaN: look for 0/0 or an uninitialised array (np.empty).")
+        raise WrongAnswer(f"{name} contains NaN: look for 0/0 or an uninitialised array (np.empty).")
     return np.asarray(answer)
 
 
@@ -441,6 +596,7 @@ def _describe(net: nn.Module) -> str:
     return f"a net with {inputs} and hidden widths {list(mlp.widths)}"
 
 
+@student_check
 def check_function_on_nets(
     fn: Callable,
     reference_fn: Callable,
@@ -491,10 +647,10 @@ def check_function_on_nets(
     >>> check_function_on_nets(lambda net, x: 2 * x.sum(axis=1), ref, cases, name="f")
     Traceback (most recent call last):
     ...
-    AssertionError: f is wrong on a net with 2 inputs and hidden widths [5]: it differs at 2 of 2 points.
+    exprlib.checks.WrongAnswer: f is wrong on a net with 2 inputs and hidden widths [5]: it differs at 2 of 2 points.
     """
     if not callable(fn):
-        raise AssertionError(f"{name} should be a function, got a {type(fn).__name__}.")
+        raise WrongAnswer(f"{name} should be a function, got a {type(fn).__name__}.")
     for net, x in cases:
         expected = np.asarray(reference_fn(net, x))
         answer = check_array(
@@ -509,10 +665,10 @@ def check_function_on_nets(
             continue
         for hint, variant in mistakes:
             if _same(answer, np.asarray(variant(net, x)), exact).all():
-                raise AssertionError(f"{name} is wrong on {_describe(net)}: {hint}")
+                raise WrongAnswer(f"{name} is wrong on {_describe(net)}: {hint}")
         bad_points = ~same.reshape(len(x), -1).all(axis=1)
         where = f" {locate(net, answer, expected)}" if locate else ""
-        raise AssertionError(
+        raise WrongAnswer(
             f"{name} is wrong on {_describe(net)}: it differs at {int(bad_points.sum())} of {len(x)} points.{where}"
         )
     _passed(f"{name} agrees with exprlib on {len(cases)} networks." + (f" {praise}" if praise else ""))
@@ -531,10 +687,10 @@ def _as_function_1d(f: object, name: str) -> Callable[[np.ndarray], np.ndarray]:
     if isinstance(f, nn.Module):
         mlp = _lib("nets").as_numpy(f)
         if mlp.in_dim != 1 or mlp.out_dim != 1:
-            raise AssertionError(f"{name} should have 1 input and 1 output, got {mlp.in_dim} and {mlp.out_dim}.")
+            raise WrongAnswer(f"{name} should have 1 input and 1 output, got {mlp.in_dim} and {mlp.out_dim}.")
         return lambda x: mlp.forward(x[:, None])[:, 0]
     if not callable(f):
-        raise AssertionError(f"{name} should be a network or a function, got a {type(f).__name__}.")
+        raise WrongAnswer(f"{name} should be a network or a function, got a {type(f).__name__}.")
 
     def vectorised(x: np.ndarray) -> np.ndarray:
         y = f(x.copy())
@@ -548,6 +704,7 @@ def _as_function_1d(f: object, name: str) -> Callable[[np.ndarray], np.ndarray]:
     return vectorised
 
 
+@student_check
 def check_interpolates(f: object, xs: np.ndarray, ys: np.ndarray, *, name: str) -> None:
     """Check that a 1-D function (or 1-in/1-out network) passes through the points (x_i, y_i).
 
@@ -572,7 +729,7 @@ def check_interpolates(f: object, xs: np.ndarray, ys: np.ndarray, *, name: str) 
     >>> check_interpolates(np.abs, [-1.0, 0.0, 2.0], [1.0, 0.5, 2.0], name="f")
     Traceback (most recent call last):
     ...
-    AssertionError: f misses 1 of 3 points: it is too low at x = 0.0.
+    exprlib.checks.WrongAnswer: f misses 1 of 3 points: it is too low at x = 0.0.
     """
     xs = np.asarray(xs, dtype=np.float64).reshape(-1)
     ys = np.asarray(ys, dtype=np.float64).reshape(-1)
@@ -583,12 +740,13 @@ def check_interpolates(f: object, xs: np.ndarray, ys: np.ndarray, *, name: str) 
     if not close.all():
         first = int(np.flatnonzero(~close)[0])
         direction = "too low" if values[first] < ys[first] else "too high"
-        raise AssertionError(
+        raise WrongAnswer(
             f"{name} misses {int((~close).sum())} of {len(xs)} points: it is {direction} at x = {float(xs[first])!r}."
         )
     _passed(f"{name} passes through all {len(xs)} points.")
 
 
+@student_check
 def check_piecewise_linear(
     f: object,
     *,
@@ -630,7 +788,7 @@ def check_piecewise_linear(
     >>> check_piecewise_linear(np.square, lo=-1.0, hi=1.0, max_pieces=2, name="x^2")
     Traceback (most recent call last):
     ...
-    AssertionError: x^2 is not piecewise linear on [-1.0, 1.0]: it curves almost everywhere (a smooth activation such as tanh?).
+    exprlib.checks.WrongAnswer: x^2 is not piecewise linear on [-1.0, 1.0]: it curves almost everywhere (a smooth activation such as tanh?).
     """
     lo, hi = float(lo), float(hi)
     if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
@@ -640,17 +798,17 @@ def check_piecewise_linear(
     x = np.linspace(lo, hi, n_samples)
     y = _as_function_1d(f, name)(x)
     if not np.isfinite(y).all():
-        raise AssertionError(f"{name} returns NaN or infinite values on [{lo!r}, {hi!r}].")
+        raise WrongAnswer(f"{name} returns NaN or infinite values on [{lo!r}, {hi!r}].")
     second = y[:-2] - 2.0 * y[1:-1] + y[2:]
     scale = np.abs(y[:-2]) + 2.0 * np.abs(y[1:-1]) + np.abs(y[2:]) + np.abs(y).max() * 1e-3
     kinks = int((np.abs(second) > _KINK_RTOL * scale).sum())
     if kinks > len(second) // 2:
-        raise AssertionError(
+        raise WrongAnswer(
             f"{name} is not piecewise linear on [{lo!r}, {hi!r}]: it curves almost everywhere "
             "(a smooth activation such as tanh?)."
         )
     if kinks > 2 * (max_pieces - 1):
-        raise AssertionError(f"{name} has more than {max_pieces} linear pieces on [{lo!r}, {hi!r}].")
+        raise WrongAnswer(f"{name} has more than {max_pieces} linear pieces on [{lo!r}, {hi!r}].")
     _passed(f"{name} is piecewise linear with at most {max_pieces} pieces on [{lo!r}, {hi!r}].")
 
 
@@ -664,17 +822,17 @@ def check_piecewise_linear(
 def _real_number(answer: object, name: str, what: str) -> float:
     """A student's scalar answer as a float, or an AssertionError saying what came back instead."""
     if answer is None:
-        raise AssertionError(f"{name} returned None: did you forget to return {what}?")
+        raise WrongAnswer(f"{name} returned None: did you forget to return {what}?")
     if isinstance(answer, np.ndarray) and answer.ndim == 0:
         answer = answer[()]
     if hasattr(answer, "detach") and getattr(answer, "ndim", 1) == 0:  # a 0-d torch tensor
         answer = answer.item()
     if isinstance(answer, (bool, np.bool_)) or not isinstance(answer, (int, float, np.integer, np.floating)):
         shape = f" of shape {tuple(answer.shape)}" if hasattr(answer, "shape") else ""
-        raise AssertionError(f"{name} should return one number ({what}), got a {type(answer).__name__}{shape}.")
+        raise WrongAnswer(f"{name} should return one number ({what}), got a {type(answer).__name__}{shape}.")
     value = float(answer)
     if not np.isfinite(value):
-        raise AssertionError(f"{name} returned {value!r}: look for a log of 0 or a division by 0.")
+        raise WrongAnswer(f"{name} returned {value!r}: look for a log of 0 or a division by 0.")
     return value
 
 
@@ -683,10 +841,10 @@ def _real_number(answer: object, name: str, what: str) -> float:
 def _as_count(answer: object, name: str) -> int:
     """A whole number returned by the student's function, or an AssertionError saying why not."""
     if answer is None:
-        raise AssertionError(f"{name} returned None: did you forget to return the count?")
+        raise WrongAnswer(f"{name} returned None: did you forget to return the count?")
     if isinstance(answer, (bool, np.bool_)) or not isinstance(answer, (int, np.integer)):
         advice = " (wrap the count in int(...))" if isinstance(answer, (float, np.floating, np.ndarray)) else ""
-        raise AssertionError(f"{name} should return a whole number (an int), got {type(answer).__name__}{advice}.")
+        raise WrongAnswer(f"{name} should return a whole number (an int), got {type(answer).__name__}{advice}.")
     return int(answer)
 
 

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from torch import nn
 
-from ._core import _ATOL, _RTOL, _lib, _passed, _real_number, check_array, check_integer, random_nets, reference
+from ._core import WrongAnswer, student_check, _ATOL, _RTOL, _lib, _passed, _real_number, check_array, check_integer, random_nets, reference
 
 __all__ = [
     "check_convergence_rate",
@@ -71,25 +71,26 @@ def _interpolant_mistakes(xs: np.ndarray, ys: np.ndarray) -> list[tuple[str, np.
 def _build_interpolant(fn: Callable, xs: np.ndarray, ys: np.ndarray, name: str):
     """Call the student's builder; return (net, its NumpyMLP) or an AssertionError to act on."""
     if not callable(fn):
-        raise AssertionError(f"{name} should be a function, got a {type(fn).__name__}.")
+        raise WrongAnswer(f"{name} should be a function, got a {type(fn).__name__}.")
     net = fn(xs.copy(), ys.copy())
     if net is None:
-        raise AssertionError(f"{name} returned None: did you forget to return the network?")
+        raise WrongAnswer(f"{name} returned None: did you forget to return the network?")
     if not isinstance(net, nn.Sequential):
-        raise AssertionError(
+        raise WrongAnswer(
             f"{name} should return a torch.nn.Sequential (build it with from_weights), got a {type(net).__name__}."
         )
     try:
         mlp = _lib("nets").as_numpy(net)
     except (TypeError, ValueError) as err:
-        raise AssertionError(f"{name} returned a network exprlib cannot read: {err}") from None
+        raise WrongAnswer(f"{name} returned a network exprlib cannot read: {err}") from None
     if mlp.in_dim != 1 or mlp.out_dim != 1:
-        raise AssertionError(
+        raise WrongAnswer(
             f"{name} should return a network with 1 input and 1 output, got {mlp.in_dim} and {mlp.out_dim}."
         )
     return net, mlp
 
 
+@student_check
 def check_relu_interpolant(
     fn: Callable,
     *,
@@ -148,21 +149,21 @@ def check_relu_interpolant(
                 continue
             for hint, variant in _interpolant_mistakes(xs, ys):
                 if np.allclose(values, variant, rtol=_FIT_RTOL, atol=atol):
-                    raise AssertionError(f"{name} is wrong {where}: {hint}")
+                    raise WrongAnswer(f"{name} is wrong {where}: {hint}")
             first = int(np.flatnonzero(~close)[0])
             direction = "too low" if values[first] < ys[first] else "too high"
-            raise AssertionError(
+            raise WrongAnswer(
                 f"{name} misses {int((~close).sum())} of {n + 1} points {where}: it is {direction} at x_{first}."
             )
         if any(act.kind != "relu" for act in mlp.activations):
             kinds = [a.kind for a in mlp.activations]
-            raise AssertionError(f"{name} should use ReLU units (from_weights(..., 'relu')), got {kinds}.")
+            raise WrongAnswer(f"{name} should use ReLU units (from_weights(..., 'relu')), got {kinds}.")
         if mlp.depth != 1:
-            raise AssertionError(f"{name} should have ONE hidden layer, got {mlp.depth} (widths {list(mlp.widths)}).")
+            raise WrongAnswer(f"{name} should have ONE hidden layer, got {mlp.depth} (widths {list(mlp.widths)}).")
         if mlp.widths[0] != n:
             extra = (" One unit too many: a hinge at the last knot x_n only bends the network to the right of "
                      "x_n, outside [x_0, x_n]." if mlp.widths[0] == n + 1 else "")
-            raise AssertionError(
+            raise WrongAnswer(
                 f"{name} should use n = len(xs) - 1 hidden units, one per piece; it used {mlp.widths[0]} {where}.{extra}"
             )
         grid = np.linspace(xs[0], xs[-1], 40 * n + 1)
@@ -170,7 +171,7 @@ def check_relu_interpolant(
         follows = np.isclose(mlp.forward(grid[:, None])[:, 0], straight, rtol=_FIT_RTOL, atol=atol)
         if not follows.all():
             x_bad = float(grid[np.flatnonzero(~follows)[0]])
-            raise AssertionError(
+            raise WrongAnswer(
                 f"{name} is not the straight line between neighbouring points {where}: it leaves it near "
                 f"x = {x_bad:.3g}. Put every kink at a knot x_i (and check the points test first)."
             )
@@ -208,6 +209,7 @@ def _bump_mistakes(x: np.ndarray, a: float, b: float, k: float) -> list[tuple[st
     ]
 
 
+@student_check
 def check_sigmoid_bump(
     fn: Callable,
     *,
@@ -244,7 +246,7 @@ def check_sigmoid_bump(
     ✓ sigmoid_bump_by_hand agrees with exprlib on 4 bumps, steep and shallow.
     """
     if not callable(fn):
-        raise AssertionError(f"{name} should be a function, got a {type(fn).__name__}.")
+        raise WrongAnswer(f"{name} should be a function, got a {type(fn).__name__}.")
     reference_bump = _lib("approximation").sigmoid_bump
     cases = _bump_cases(n_cases, seed)
     for x, a, b, k in cases:
@@ -255,9 +257,9 @@ def check_sigmoid_bump(
         where = f"for left = {a:.3g}, right = {b:.3g}, steepness = {k:.3g}"
         for hint, variant in _bump_mistakes(x, a, b, k):
             if np.allclose(answer, variant, rtol=_RTOL, atol=_ATOL):
-                raise AssertionError(f"{name} is wrong {where}: {hint}")
+                raise WrongAnswer(f"{name} is wrong {where}: {hint}")
         bad = ~np.isclose(answer, expected, rtol=_RTOL, atol=_ATOL)
-        raise AssertionError(f"{name} is wrong {where}: it differs at {int(bad.sum())} of {len(x)} points, "
+        raise WrongAnswer(f"{name} is wrong {where}: it differs at {int(bad.sum())} of {len(x)} points, "
                              f"first near x = {float(x[np.flatnonzero(bad)[0]]):.3g}.")
     _passed(f"{name} agrees with exprlib on {len(cases)} bumps, steep and shallow.")
 
@@ -306,6 +308,7 @@ def _sup_error_mistakes(
     ]
 
 
+@student_check
 def check_sup_error(
     fn: Callable,
     *,
@@ -341,7 +344,7 @@ def check_sup_error(
     ✓ sup_error_by_hand agrees with exprlib on 5 pairs of functions.
     """
     if not callable(fn):
-        raise AssertionError(f"{name} should be a function, got a {type(fn).__name__}.")
+        raise WrongAnswer(f"{name} should be a function, got a {type(fn).__name__}.")
     reference_sup = _lib("approximation").sup_error
     cases = _sup_error_cases(n_cases, seed)
     for approx, target, lo, hi, n_grid, description in cases:
@@ -352,9 +355,9 @@ def check_sup_error(
         where = f"for {description} on [{lo:.3g}, {hi:.3g}] with n_grid = {n_grid}"
         for hint, variant in _sup_error_mistakes(approx, target, lo, hi, n_grid):
             if np.isclose(answer, variant, rtol=_RTOL, atol=_ATOL):
-                raise AssertionError(f"{name} is wrong {where}: {hint}")
+                raise WrongAnswer(f"{name} is wrong {where}: {hint}")
         direction = "too small" if answer < expected else "too large"
-        raise AssertionError(f"{name} is wrong {where}: your value is {direction}.")
+        raise WrongAnswer(f"{name} is wrong {where}: your value is {direction}.")
     _passed(f"{name} agrees with exprlib on {len(cases)} pairs of functions.")
 
 
@@ -396,6 +399,7 @@ def _rate_mistakes(units: np.ndarray, errors: np.ndarray) -> list[tuple[str, flo
     ]
 
 
+@student_check
 def check_convergence_rate(
     fn: Callable,
     *,
@@ -433,7 +437,7 @@ def check_convergence_rate(
     ✓ convergence_rate_by_hand fits the same slope as exprlib on 4 data sets.
     """
     if not callable(fn):
-        raise AssertionError(f"{name} should be a function, got a {type(fn).__name__}.")
+        raise WrongAnswer(f"{name} should be a function, got a {type(fn).__name__}.")
     reference_rate = _lib("approximation").convergence_rate
     cases = _rate_cases(n_cases, seed)
     for units, errors, description in cases:
@@ -444,12 +448,13 @@ def check_convergence_rate(
         where = f"on {description} at units {units.astype(int).tolist()}"
         for hint, variant in _rate_mistakes(units, errors):
             if np.isclose(answer, variant, rtol=_RTOL, atol=_ATOL):
-                raise AssertionError(f"{name} is wrong {where}: {hint}")
+                raise WrongAnswer(f"{name} is wrong {where}: {hint}")
         direction = "too steep (too negative)" if answer < expected else "too shallow (not negative enough)"
-        raise AssertionError(f"{name} is wrong {where}: your slope is {direction}.")
+        raise WrongAnswer(f"{name} is wrong {where}: your slope is {direction}.")
     _passed(f"{name} fits the same slope as exprlib on {len(cases)} data sets.")
 
 
+@student_check
 def check_units_needed(
     answer: object,
     *,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from torch import nn
 
-from ._core import ForbiddenError, _as_count, _best_explanation, _lib, _passed, check_function_on_nets, random_nets, reference
+from ._core import WrongAnswer, student_check, ForbiddenError, _as_count, _best_explanation, _lib, _passed, check_function_on_nets, random_nets, reference
 from .welcome import _pattern_cases, _pattern_locate, _pattern_shape_hints
 
 __all__ = [
@@ -179,6 +179,7 @@ def _activation_pattern_method_off() -> Iterator[None]:
         cls.pattern = original
 
 
+@student_check
 def check_pattern_by_hand(
     fn: Callable,
     *,
@@ -224,7 +225,7 @@ def check_pattern_by_hand(
     >>> check_pattern_by_hand(lambda net, x: _any_pattern_variant(net, x, strict=True), n_nets=2)
     Traceback (most recent call last):
     ...
-    AssertionError: activation_pattern_by_hand is wrong on a net with 1 input and hidden widths [3]: a hard-tanh unit exactly at min_val (or max_val) is saturated: use z <= lo for -1 and z >= hi for +1, not strict < and >.
+    exprlib.checks.WrongAnswer: activation_pattern_by_hand is wrong on a net with 1 input and hidden widths [3]: a hard-tanh unit exactly at min_val (or max_val) is saturated: use z <= lo for -1 and z >= hi for +1, not strict < and >.
     """
     if activation not in ("relu", "hardtanh"):
         raise ValueError(f"activation must be 'relu' or 'hardtanh', got {activation!r}")
@@ -385,6 +386,14 @@ def _count_1d_cases(kind: str, n_nets: int, seed: int) -> list[_Segment]:
     return cases
 
 
+# A `<= 0` sign test also takes intervals where a unit is 0 at both ends: t* = 0/0 = NaN.
+_NAN_CROSSING_HINT = (
+    "Hint: a NaN in the points t means a crossing t* = 0/0: your sign test also picked an interval where "
+    "the unit is exactly at the threshold at both ends. A crossing needs strictly opposite signs."
+)
+
+
+@student_check(nan_hint=_NAN_CROSSING_HINT)
 def check_count_regions_1d(fn: Callable, *, cases: str = "relu", n_nets: int = 8, seed: int = 0) -> None:
     """Check a hand-written exact 1-D region counter ``fn(net, start, end) -> int`` against exprlib.
 
@@ -420,12 +429,12 @@ def check_count_regions_1d(fn: Callable, *, cases: str = "relu", n_nets: int = 8
     >>> check_count_regions_1d(lambda net, a, b: reference().regions.count_regions_1d(net, a, b) - 1, n_nets=2)
     Traceback (most recent call last):
     ...
-    AssertionError: count_regions_by_hand is wrong on a relu net with 1 input and hidden widths [7]: it returned the number of breakpoints; regions = breakpoints + 1 (a segment with no breakpoint is one region).
+    exprlib.checks.WrongAnswer: count_regions_by_hand is wrong on a relu net with 1 input and hidden widths [7]: it returned the number of breakpoints; regions = breakpoints + 1 (a segment with no breakpoint is one region).
     """
     if cases not in ("relu", "hardtanh", "sawtooth"):
         raise ValueError(f"cases must be 'relu', 'hardtanh' or 'sawtooth', got {cases!r}")
     if not callable(fn):
-        raise AssertionError(f"count_regions_by_hand should be a function, got a {type(fn).__name__}.")
+        raise WrongAnswer(f"count_regions_by_hand should be a function, got a {type(fn).__name__}.")
     reference_count = _lib("regions").count_regions_1d
     name = "count_regions_by_hand"
     passed: list[_Segment] = []
@@ -448,7 +457,7 @@ def check_count_regions_1d(fn: Callable, *, cases: str = "relu", n_nets: int = 8
     explained = _best_explanation(failed, candidates)
     if explained is not None:
         hint, (case, _, _) = explained
-        raise AssertionError(f"{name} is wrong on {case.label}: {hint}")
+        raise WrongAnswer(f"{name} is wrong on {case.label}: {hint}")
     # No known slip gives these counts: say what the cases that passed suggest.
     case, answer, expected = failed[0]
     direction = "too low" if answer < expected else "too high"
@@ -464,7 +473,7 @@ def check_count_regions_1d(fn: Callable, *, cases: str = "relu", n_nets: int = 8
         advice = _TWO_THRESHOLDS_HINT
     else:
         advice = "go through the steps above: every threshold, strictly opposite signs, all points, midpoints."
-    raise AssertionError(f"{name} is wrong on {case.label}, on the segment from {case.start.tolist()} to "
+    raise WrongAnswer(f"{name} is wrong on {case.label}, on the segment from {case.start.tolist()} to "
                          f"{case.end.tolist()}: the count is {direction}. {advice}")
 
 
@@ -501,6 +510,7 @@ def _one_layer_box(net: nn.Module) -> tuple[float, float, float, float]:
     return (-half, half, -half, half)
 
 
+@student_check
 def check_zaslavsky(fn: Callable, *, max_in: int = 4, max_units: int = 10, n_nets: int = 3, seed: int = 0) -> None:
     """Check ``fn(n_in, n_units)``, the most regions of n_units hyperplanes in R^n_in, two ways.
 
@@ -533,10 +543,10 @@ def check_zaslavsky(fn: Callable, *, max_in: int = 4, max_units: int = 10, n_net
     >>> check_zaslavsky(lambda d, n: 2**n)
     Traceback (most recent call last):
     ...
-    AssertionError: max_regions_one_layer(1, 2) is not right: that is 2^n_1, every on/off combination of the units: in R^n_0 only the subsets of at most n_0 hyperplanes meet, so sum C(n_1, j) over j = 0..n_0 only.
+    exprlib.checks.WrongAnswer: max_regions_one_layer(1, 2) is not right: that is 2^n_1, every on/off combination of the units: in R^n_0 only the subsets of at most n_0 hyperplanes meet, so sum C(n_1, j) over j = 0..n_0 only.
     """
     if not callable(fn):
-        raise AssertionError(f"max_regions_one_layer should be a function, got a {type(fn).__name__}.")
+        raise WrongAnswer(f"max_regions_one_layer should be a function, got a {type(fn).__name__}.")
     zaslavsky = _lib("bounds").zaslavsky
     pairs = [(d, n) for d in range(1, max_in + 1) for n in range(1, max_units + 1)]
     failed = []  # ((n_in, n_units), answer, expected)
@@ -544,7 +554,7 @@ def check_zaslavsky(fn: Callable, *, max_in: int = 4, max_units: int = 10, n_net
         call = f"max_regions_one_layer({d}, {n})"
         answer = fn(d, n)
         if isinstance(answer, (float, np.floating)):
-            raise AssertionError(f"{call} returned a float ({answer!r}); a count is an int: use math.comb, "
+            raise WrongAnswer(f"{call} returned a float ({answer!r}); a count is an int: use math.comb, "
                                  "not scipy.special.comb (which gives floats).")
         answer = _as_count(answer, call)
         expected = zaslavsky(d, n)
@@ -557,10 +567,10 @@ def check_zaslavsky(fn: Callable, *, max_in: int = 4, max_units: int = 10, n_net
         explained = _best_explanation(failed, candidates)
         if explained is not None:
             hint, ((d, n), _, _) = explained
-            raise AssertionError(f"max_regions_one_layer({d}, {n}) is not right: {hint}")
+            raise WrongAnswer(f"max_regions_one_layer({d}, {n}) is not right: {hint}")
         (d, n), answer, expected = failed[0]
         direction = "too low" if answer < expected else "too high"
-        raise AssertionError(f"max_regions_one_layer({d}, {n}) is {direction}: the count is the sum over "
+        raise WrongAnswer(f"max_regions_one_layer({d}, {n}) is {direction}: the count is the sum over "
                              "j = 0..n_0 of C(n_1, j).")
     nets = [_lib("nets").random_mlp(2, [n], sigma_b=1.0, seed=seed + n) for n in (5, 8, 12, 7, 10, 4)[:n_nets]]
     count_2d = _lib("regions").count_regions_2d
@@ -571,7 +581,7 @@ def check_zaslavsky(fn: Callable, *, max_in: int = 4, max_units: int = 10, n_net
         answer = _as_count(fn(2, n), f"max_regions_one_layer(2, {n})")
         if answer != counted:
             direction = "too low" if answer < counted else "too high"
-            raise AssertionError(f"max_regions_one_layer(2, {n}) is {direction}: an exact count of a random "
+            raise WrongAnswer(f"max_regions_one_layer(2, {n}) is {direction}: an exact count of a random "
                                  f"one-layer net with {n} units (lines in general position) disagrees.")
     _passed(f"max_regions_one_layer matches Zaslavsky's formula on {len(pairs)} (n_in, n_units) pairs and an exact "
             f"count of {len(nets)} random net{'s' * (len(nets) != 1)}.")
@@ -590,6 +600,7 @@ def _missed_counts(depths: Sequence[int], width: int, sigma_b: float, resolution
     return exact, sampled
 
 
+@student_check
 def check_missed_regions(
     answer: object,
     *,
@@ -629,22 +640,22 @@ def check_missed_regions(
     >>> check_missed_regions([s - e for e, s in zip(exact, sampled)], depths=(1, 2))
     Traceback (most recent call last):
     ...
-    AssertionError: missed[0] is negative: sampling can never find more regions than there are, so compute exact - sampled.
+    exprlib.checks.WrongAnswer: missed[0] is negative: sampling can never find more regions than there are, so compute exact - sampled.
     """
     if answer is None:
-        raise AssertionError(f"{name} is still None: replace None with a list of {len(depths)} whole numbers.")
+        raise WrongAnswer(f"{name} is still None: replace None with a list of {len(depths)} whole numbers.")
     if isinstance(answer, np.ndarray):
         answer = answer.tolist()
     if not isinstance(answer, (list, tuple)):
-        raise AssertionError(f"{name} should be a list of {len(depths)} whole numbers, got a {type(answer).__name__}.")
+        raise WrongAnswer(f"{name} should be a list of {len(depths)} whole numbers, got a {type(answer).__name__}.")
     if len(answer) != len(depths):
-        raise AssertionError(f"{name} should have {len(depths)} entries, one per depth {tuple(depths)}, got {len(answer)}.")
+        raise WrongAnswer(f"{name} should have {len(depths)} entries, one per depth {tuple(depths)}, got {len(answer)}.")
     values = []
     for i, value in enumerate(answer):
         if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer, float, np.floating)) or (
             isinstance(value, (float, np.floating)) and not float(value).is_integer()
         ):
-            raise AssertionError(f"{name}[{i}] should be a whole number (a count of regions), got {value!r}.")
+            raise WrongAnswer(f"{name}[{i}] should be a whole number (a count of regions), got {value!r}.")
         values.append(int(value))
     exact, sampled = _missed_counts(depths, width, sigma_b, resolution, seed)
     right = [e - s for e, s in zip(exact, sampled)]
@@ -652,17 +663,17 @@ def check_missed_regions(
         _passed(f"{name} is right: sampling {resolution**2} points misses regions, and misses more of them in deeper nets.")
         return
     if values == exact:
-        raise AssertionError(f"{name} holds the exact counts: subtract the sampled counts (exact - sampled).")
+        raise WrongAnswer(f"{name} holds the exact counts: subtract the sampled counts (exact - sampled).")
     if values == sampled:
-        raise AssertionError(f"{name} holds the sampled counts: compute exact - sampled.")
+        raise WrongAnswer(f"{name} holds the sampled counts: compute exact - sampled.")
     default_exact, default_sampled = _missed_counts(depths, width, sigma_b, 256, seed)
     if values == [e - s for e, s in zip(default_exact, default_sampled)]:
-        raise AssertionError(f"{name} used count_regions_sampled's default grid: pass resolution={resolution}.")
+        raise WrongAnswer(f"{name} used count_regions_sampled's default grid: pass resolution={resolution}.")
     for i, (value, good) in enumerate(zip(values, right)):
         if value < 0:
-            raise AssertionError(f"{name}[{i}] is negative: sampling can never find more regions than there are, "
+            raise WrongAnswer(f"{name}[{i}] is negative: sampling can never find more regions than there are, "
                                  "so compute exact - sampled.")
         if value != good:
             direction = "too low" if value < good else "too high"
-            raise AssertionError(f"{name}[{i}] (depth {depths[i]}) is {direction}: use random_mlp(2, [{width}] * depth, "
+            raise WrongAnswer(f"{name}[{i}] (depth {depths[i]}) is {direction}: use random_mlp(2, [{width}] * depth, "
                                  f"sigma_b={sigma_b}, seed={seed}) on the box (-1, 1, -1, 1) and resolution={resolution}.")

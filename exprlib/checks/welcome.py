@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from torch import nn
 
-from ._core import _lib, check_function_on_nets, check_integer, random_nets, reference
+from ._core import WrongAnswer, student_check, _lib, check_function_on_nets, check_integer, random_nets, reference
 
 __all__ = ["check_activation_pattern", "check_regions_of_lines"]
 
@@ -74,6 +74,7 @@ def _pattern_cases(depths: Sequence[int], n_nets: int, seed: int) -> list[tuple[
     return cases
 
 
+@student_check
 def check_activation_pattern(
     fn: Callable,
     *,
@@ -121,6 +122,7 @@ def check_activation_pattern(
     )
 
 
+@student_check
 def check_regions_of_lines(answer: object, *, n_lines: int = 3, name: str = "regions") -> None:
     """Check "how many regions can ``n_lines`` lines cut the plane into?" (at most, in general position).
 
