@@ -134,11 +134,15 @@ def test_plot_arc_layers_draws_every_layer_in_its_own_panel_with_its_length():
     images = layer_images(net, arc(5, 100, seed=1))
     ax = plot_arc_layers(images, ax=Figure().subplots(), title="t")
     assert ax.get_title() == "t"
-    curves = ax.lines[::3]
-    assert len(curves) == 3
-    for panel, (line, image) in enumerate(zip(curves, images)):
-        xs, ys = line.get_xdata(), line.get_ydata()
-        assert np.abs(xs - 2.5 * panel).max() <= 1.0 + 1e-12 and np.abs(ys).max() <= 1.0 + 1e-12
+    curve, starts, ends = ax.lines
+    xs, ys = np.asarray(curve.get_xdata()), np.asarray(curve.get_ydata())
+    breaks = np.flatnonzero(np.isnan(xs))
+    assert len(breaks) == 3 and len(xs) == 3 * 101  # 100 points per panel, a NaN after each
+    for panel in range(3):
+        px, py = xs[panel * 101 : panel * 101 + 100], ys[panel * 101 : panel * 101 + 100]
+        assert np.abs(px - 2.5 * panel).max() <= 1.0 + 1e-12 and np.abs(py).max() <= 1.0 + 1e-12
+        assert (px[0], py[0]) == (starts.get_xdata()[panel], starts.get_ydata()[panel])
+        assert (px[-1], py[-1]) == (ends.get_xdata()[panel], ends.get_ydata()[panel])
     texts = [t.get_text() for t in ax.texts]
     assert texts == [f"{length(image):.3g}" for image in images]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["input", "layer 1", "layer 2"]

@@ -65,17 +65,23 @@ def plot_arc_layers(
     if any(len(image) != n for image in images):
         raise ValueError(f"every image must have the same number of points, got {[len(image) for image in images]}")
     ax = _new_axes(ax, figsize=(min(2.0 + 1.3 * len(images), 10.0), 2.6))
+    # One line for all panels (NaN rows break it between panels) and one per marker kind: three
+    # artists whatever the depth, so a widget redraw stays cheap.
+    panels, starts, ends = [], [], []
     for layer, image in enumerate(images):
         coords = project_2d(image)
         reach = np.abs(coords).max()
         coords = coords / reach if reach > 0 else coords
         coords[:, 0] += _PANEL_STEP * layer
-        ax.plot(coords[:, 0], coords[:, 1], "-", color="tab:blue", linewidth=1.0)
-        ax.plot(coords[:1, 0], coords[:1, 1], "o", color="black", markersize=3.5,
-                label="start of the arc (t = 0)" if layer == 0 else None)
-        ax.plot(coords[-1:, 0], coords[-1:, 1], "s", color="tab:orange", markersize=3.5,
-                label="end (t = π/2)" if layer == 0 else None)
+        panels += [coords, np.full((1, 2), np.nan)]
+        starts.append(coords[0])
+        ends.append(coords[-1])
         ax.text(_PANEL_STEP * layer, -1.3, f"{length(image):.3g}", ha="center", va="top", fontsize=8)
+    curve = np.concatenate(panels)
+    ax.plot(curve[:, 0], curve[:, 1], "-", color="tab:blue", linewidth=1.0, label="the curve")
+    starts, ends = np.array(starts), np.array(ends)
+    ax.plot(starts[:, 0], starts[:, 1], "o", color="black", markersize=3.5, label="start (t = 0)")
+    ax.plot(ends[:, 0], ends[:, 1], "s", color="tab:orange", markersize=3.5, label="end")
     ax.set_xlim(-1.2, _PANEL_STEP * (len(images) - 1) + 1.2)
     ax.set_ylim(-1.7, 1.2)
     ax.set_aspect("equal")
