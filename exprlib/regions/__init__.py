@@ -5,6 +5,12 @@ activation pattern is constant. For ReLU and hard-tanh networks every pattern's 
 (given the earlier layers' patterns each layer is affine), so regions = distinct patterns.
 A *linear piece* merges neighbouring regions whose affine maps are identical; it is counted
 separately and is never larger than the region count.
+
+Exact enumeration holds every breakpoint or polygon, and deep nets have exponentially many.
+Every exact function takes ``memory_budget`` (bytes, default 2 GiB) and raises
+:class:`RegionBudgetError` (a ValueError naming the estimate and what to shrink) before it
+would outgrow it; ``count_regions_1d`` instead counts a long segment in pieces, and refuses
+counts estimated beyond ``max_regions`` (default 10**7).
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from ._line import (
     count_regions_lines,
     count_regions_polyline,
 )
+from ._budget import DEFAULT_MAX_REGIONS, DEFAULT_MEMORY_BUDGET, RegionBudgetError
 from ._plane import Regions2D, count_regions_2d, regions_2d
 from ._sampled import count_regions_sampled
 
@@ -43,6 +50,10 @@ __all__ = [
     "Regions2D",
     "count_regions_2d",
     "regions_2d",
+    # size budgets of the exact enumerations (_budget)
+    "DEFAULT_MAX_REGIONS",
+    "DEFAULT_MEMORY_BUDGET",
+    "RegionBudgetError",
 ]
 
 

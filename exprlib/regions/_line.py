@@ -22,6 +22,7 @@ A cos theta + B sin theta + C on each interval; the same refinement then uses cl
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,6 +30,18 @@ from torch import nn
 
 from .._validation import as_float_array, as_input_vector
 from ..nets import Activation, NumpyMLP, as_numpy
+from ._budget import (
+    DEFAULT_MAX_REGIONS,
+    DEFAULT_MEMORY_BUDGET,
+    RegionBudgetError,
+    _Overflow,
+    arc_bytes,
+    check_growth,
+    check_max_regions,
+    check_memory_budget,
+    line_bytes,
+    refusal,
+)
 
 __all__ = [
     "breakpoints_1d",
@@ -241,7 +254,15 @@ class _Refined:
 
 
 def _refine_segments(
-    mlp: NumpyMLP, starts: np.ndarray, ends: np.ndarray, *, shared: bool, slopes: bool = False
+    mlp: NumpyMLP,
+    starts: np.ndarray,
+    ends: np.ndarray,
+    *,
+    shared: bool,
+    slopes: bool = False,
+    limit: float = math.inf,
+    projected_limit: float = math.inf,
+    extent: np.ndarray | None = None,
 ) -> _Refined:
     """Breakpoint refinement over m segments at once (one GEMM per layer over all points).
 
@@ -255,6 +276,11 @@ def _refine_segments(
     points of a layer are appended after the old ones, so no float array is ever reshuffled.
     Per-point arrays (t, segment, boundary flag, codes) are in *path* order, and ``perm[i]`` is the
     storage row of the i-th point along the path.
+
+    Before a layer's new points are allocated, their number is checked against ``limit`` and
+    its growth-based extrapolation against ``projected_limit`` (see ``_budget.check_growth``);
+    past either, ``_Overflow`` is raised. ``extent`` (1, d) overrides the per-path max |x| that
+    scales the tolerance bands (a stream of pieces of one segment keeps the segment's bands).
     """
     m = len(starts)
     if shared:
@@ -270,9 +296,12 @@ def _refine_segments(
     # Tolerance bands are scaled per line (a line far from the origin must not blur one near
     # it); a polyline is one path and gets one scale.
     groups = 1 if shared else m
+    override_extent = extent
     extent = np.maximum(np.abs(starts), np.abs(ends))  # (m, d): max |x| on each segment (affine)
     if groups == 1:
         extent = extent.max(axis=0, keepdims=True)
+    if override_extent is not None:
+        extent = override_extent
 
     perm = np.arange(len(t))
     seg_rows = seg.copy()  # segment of every storage row
@@ -341,6 +370,8 @@ def _refine_segments(
             at_left[both] = g_frac[both] < 0.5
             at_right[both] = ~at_left[both]
             fresh = ~(at_left | at_right)
+            # the budget: stop before this layer's new points are allocated
+            check_growth(len(t) + int(fresh.sum()), len(t), layer, mlp.depth, limit, projected_limit)
 
             # Merged crossings: the unit is exactly on its threshold at the existing point.
             snapped = ~fresh[group]
@@ -444,9 +475,11 @@ class _Chunks:
     products and a batch of dense ones never holds more than ~_CHUNK_ENTRIES work entries.
     """
 
-    def __init__(self, mlp: NumpyMLP, total: int, *, overlap: int) -> None:
+    def __init__(self, mlp: NumpyMLP, total: int, *, overlap: int, max_points: float | None = None) -> None:
         self.width = max(mlp.widths + (mlp.in_dim,))
         self.total, self.overlap = total, overlap
+        # points per chunk: the default work size, or a stream's own (a fraction of its budget)
+        self.max_points = _CHUNK_ENTRIES / self.width if max_points is None else max_points
         self.segments, self.points = 0, 0
 
     def report(self, segments: int, points: int) -> None:
@@ -461,7 +494,7 @@ class _Chunks:
             if stop >= self.total:
                 return
             per_segment = max(self.points / max(self.segments, 1), 2.0)
-            fit = int(_CHUNK_ENTRIES / (per_segment * self.width))
+            fit = int(self.max_points / per_segment)
             size = min(max(fit, self.overlap + 1), 2 * size)
             first = stop - self.overlap
 
@@ -483,15 +516,49 @@ def _interior(refined: _Refined, *, shared: bool) -> np.ndarray:
     return inside
 
 
-def _line_boundaries(mlp: NumpyMLP, start: np.ndarray, end: np.ndarray, *, slopes: bool = False) -> _Refined:
-    return _refine_segments(mlp, start[None], end[None], shared=False, slopes=slopes)
+def _line_boundaries(
+    mlp: NumpyMLP, start: np.ndarray, end: np.ndarray, *, slopes: bool = False, limit: float = math.inf
+) -> _Refined:
+    return _refine_segments(mlp, start[None], end[None], shared=False, slopes=slopes, limit=limit, projected_limit=limit)
+
+
+def _widest(mlp: NumpyMLP) -> int:
+    return max(mlp.widths + (mlp.in_dim,))
+
+
+def _refine_within_budget(
+    func: str, mlp: NumpyMLP, memory_budget: object, refine, *, where: str, shrink: str, hint: str = "", extra: int = 0
+):
+    """``refine(limit)`` with the number of points ``memory_budget`` holds; RegionBudgetError past it."""
+    budget = check_memory_budget(memory_budget)
+    item = line_bytes(_widest(mlp) + extra)
+    limit = budget / item
+    try:
+        return refine(limit)
+    except _Overflow as over:
+        raise refusal(
+            func, over, things="breakpoints", where=where, shrink=shrink, keyword="memory_budget",
+            budget=budget, limit=limit, item_bytes=item, hint=hint,
+        ) from None
+
+
+def _run_limits(mlp: NumpyMLP, memory_budget: object) -> tuple[float, float]:
+    """Points that fit in the budget, and the points a run of polyline / line segments aims at."""
+    limit = check_memory_budget(memory_budget) / line_bytes(_widest(mlp))
+    return limit, min(_CHUNK_ENTRIES / _widest(mlp), limit * _STREAM_RUN_FRACTION)
+
+
+_SEGMENT = "the segment (start, end)"
+_COUNT_HINT = " To only count them, count_regions_1d streams the segment in pieces."
 
 
 # --------------------------------------------------------------------------------------------------
 # public: one segment
 
 
-def breakpoints_1d(net: nn.Module, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+def breakpoints_1d(
+    net: nn.Module, start: np.ndarray, end: np.ndarray, *, memory_budget: float | None = DEFAULT_MEMORY_BUDGET
+) -> np.ndarray:
     """Exact parameters t in (0, 1) where the activation pattern changes along start -> end.
 
     Along x(t) = start + t (end - start) the pattern is piecewise constant; a breakpoint is a
@@ -506,6 +573,9 @@ def breakpoints_1d(net: nn.Module, start: np.ndarray, end: np.ndarray) -> np.nda
         ``Linear`` layers with ``ReLU`` or ``Hardtanh`` between them (see :func:`exprlib.nets.as_numpy`).
     start, end : (d,) array_like
         Finite end points of the segment, d = the network's input dimension.
+    memory_budget : float or None, default 2 GiB
+        Bytes the refinement may hold at its peak (every breakpoint, times ~30 bytes per unit
+        of the widest layer). None: no limit.
 
     Returns
     -------
@@ -516,6 +586,9 @@ def breakpoints_1d(net: nn.Module, start: np.ndarray, end: np.ndarray) -> np.nda
     ------
     TypeError
         If ``net`` is not a supported network or an end point is not numeric.
+    RegionBudgetError
+        (a ValueError) Before the breakpoints would outgrow ``memory_budget``; the message
+        gives the count reached, the estimated final count and memory, and what to shrink.
     ValueError
         If an end point has the wrong shape or non-finite entries, or start == end.
 
@@ -530,15 +603,27 @@ def breakpoints_1d(net: nn.Module, start: np.ndarray, end: np.ndarray) -> np.nda
     """
     mlp = as_numpy(net)
     start, end = _as_segment(mlp, start, end)
-    refined = _line_boundaries(mlp, start, end)
+    refined = _refine_within_budget(
+        "breakpoints_1d", mlp, memory_budget, lambda limit: _line_boundaries(mlp, start, end, limit=limit),
+        where="the segment", shrink=_SEGMENT, hint=_COUNT_HINT,
+    )
     return refined.t[refined.boundary & _interior(refined, shared=False)]
 
 
-def count_regions_1d(net: nn.Module, start: np.ndarray, end: np.ndarray) -> int:
+def count_regions_1d(
+    net: nn.Module,
+    start: np.ndarray,
+    end: np.ndarray,
+    *,
+    max_regions: int | None = DEFAULT_MAX_REGIONS,
+    memory_budget: float | None = DEFAULT_MEMORY_BUDGET,
+) -> int:
     """Exact number of activation regions along the segment start -> end.
 
     regions = len(breakpoints_1d(net, start, end)) + 1: maximal intervals of positive length
-    with one activation pattern.
+    with one activation pattern. When the breakpoints would not fit in ``memory_budget`` the
+    segment is counted in consecutive pieces (a stream; the count is the same), and a count
+    estimated to exceed ``max_regions`` is refused up front rather than left running.
 
     Parameters
     ----------
@@ -546,6 +631,12 @@ def count_regions_1d(net: nn.Module, start: np.ndarray, end: np.ndarray) -> int:
         A network (see :func:`exprlib.nets.as_numpy`).
     start, end : (d,) array_like
         Finite, distinct end points.
+    max_regions : int or None, default 10**7
+        Refuse counts estimated (from the growth per layer) or found to exceed this: counting
+        goes at roughly 0.3-0.7 million regions a second. None: no limit.
+    memory_budget : float or None, default 2 GiB
+        Bytes held at once (~30 bytes per breakpoint and unit of the widest layer); beyond it
+        the count streams. None: no limit.
 
     Returns
     -------
@@ -555,6 +646,9 @@ def count_regions_1d(net: nn.Module, start: np.ndarray, end: np.ndarray) -> int:
     ------
     TypeError
         If ``net`` is not a supported network or an end point is not numeric.
+    RegionBudgetError
+        (a ValueError) If the count is estimated to exceed ``max_regions``; the message gives
+        the estimate and what to shrink.
     ValueError
         If an end point has the wrong shape or non-finite entries, or start == end.
 
@@ -564,11 +658,92 @@ def count_regions_1d(net: nn.Module, start: np.ndarray, end: np.ndarray) -> int:
     >>> net = from_weights([[[1.0], [1.0]], [[1.0, -1.0]]], [[0.0, -0.5], [0.0]])
     >>> count_regions_1d(net, [-1.0], [1.0]), count_regions_1d(net, [0.0], [0.25])
     (3, 1)
+    >>> from exprlib.constructions import sawtooth
+    >>> count_regions_1d(sawtooth(30), [0.0], [1.0])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    exprlib.regions.RegionBudgetError: count_regions_1d refused ... an estimated 1.1e+09 by the end ...
     """
-    return int(len(breakpoints_1d(net, start, end)) + 1)
+    mlp = as_numpy(net)
+    start, end = _as_segment(mlp, start, end)
+    budget = check_memory_budget(memory_budget)
+    cap = check_max_regions(max_regions)
+    limit = budget / line_bytes(_widest(mlp))
+    try:
+        refined = _refine_segments(mlp, start[None], end[None], shared=False, limit=limit, projected_limit=cap)
+    except _Overflow as over:
+        if over.estimate > cap:
+            raise _too_many_regions(over, cap) from None
+        return _stream_count(mlp, start, end, over.estimate, limit, cap)
+    return int((refined.boundary & _interior(refined, shared=False)).sum() + 1)
 
 
-def count_pieces_1d(net: nn.Module, start: np.ndarray, end: np.ndarray) -> int:
+def _too_many_regions(over: _Overflow, cap: float) -> RegionBudgetError:
+    return refusal(
+        "count_regions_1d", over, things="breakpoints", where="the segment", shrink=_SEGMENT,
+        keyword="max_regions", budget=cap, limit=cap,
+    )
+
+
+# A stream cuts the segment into pieces of about this fraction of the points that fit at once, and
+# refines consecutive runs of them holding about half of those points (runs overlap by one piece).
+_STREAM_PIECE_FRACTION = 1 / 32
+_STREAM_RUN_FRACTION = 1 / 4
+_STREAM_MIN_POINTS = 1024
+# Each restart has 4x the pieces; after 3 (64x) the breakpoints crowd too much for pieces of
+# equal length, and the count is refused rather than left to creep on.
+_STREAM_RESTARTS = 3
+
+
+def _stream_count(mlp: NumpyMLP, start: np.ndarray, end: np.ndarray, estimate: float, limit: float, cap: float) -> int:
+    """The exact region count of one segment, refined as a polyline of equal pieces, run by run.
+
+    Exactly what ``breakpoints_polyline`` does for the points start, start + (end - start) / N,
+    ..., end: a change at a vertex between two pieces is a breakpoint, one inside a piece too.
+    The tolerance bands keep the scale of the whole segment (``extent``), so the pieces see the
+    same bands as the one-pass refinement. A run that still overflows (the breakpoints are
+    denser there than on average) restarts the stream with 4 times as many pieces.
+    """
+    extent = np.maximum(np.abs(start), np.abs(end))[None]
+    # a run must hold one layer's crossings of a short piece (~ widest layer): a few kB at most
+    limit = max(limit, _STREAM_MIN_POINTS)
+    pieces = max(2, math.ceil(estimate / (limit * _STREAM_PIECE_FRACTION)))
+    restarts = 0
+    while True:
+        fraction = np.arange(pieces + 1)[:, None] / pieces
+        points = start + fraction * (end - start)
+        points[-1] = end
+        total = 1
+        chunks = _Chunks(mlp, pieces, overlap=1, max_points=limit * _STREAM_RUN_FRACTION)
+        try:
+            for first, stop in chunks:
+                refined = _refine_segments(
+                    mlp, points[first:stop], points[first + 1 : stop + 1], shared=True, limit=limit, extent=extent
+                )
+                keep = refined.boundary & _interior(refined, shared=True)
+                if stop < pieces:  # the next run (from vertex stop - 1) decides the rest of that piece
+                    last = stop - 1 - first  # segment ids are local to the run
+                    keep &= (refined.seg < last) | ((refined.seg == last) & (refined.t == 0.0))
+                total += int(keep.sum())
+                chunks.report(stop - first, len(refined.t))
+                if total > cap:  # found, not estimated: refuse to go on
+                    raise _too_many_regions(_Overflow(total, total, mlp.depth - 1, mlp.depth, False, 1.0), cap)
+        except _Overflow as over:
+            restarts += 1
+            if restarts > _STREAM_RESTARTS:  # breakpoints crowd into one spot of the segment
+                raise refusal(
+                    "count_regions_1d", over, things="breakpoints", where="a piece of the segment", shrink=_SEGMENT,
+                    keyword="memory_budget", budget=limit * line_bytes(_widest(mlp)), limit=limit,
+                    item_bytes=line_bytes(_widest(mlp)),
+                ) from None
+            pieces *= 4
+            continue
+        return total
+
+
+def count_pieces_1d(
+    net: nn.Module, start: np.ndarray, end: np.ndarray, *, memory_budget: float | None = DEFAULT_MEMORY_BUDGET
+) -> int:
     """Number of linear pieces along start -> end: neighbouring regions with one affine map merged.
 
     On each region the output is y(t) = alpha + beta t (every output); the network is
@@ -582,6 +757,8 @@ def count_pieces_1d(net: nn.Module, start: np.ndarray, end: np.ndarray) -> int:
         A network (see :func:`exprlib.nets.as_numpy`).
     start, end : (d,) array_like
         Finite, distinct end points.
+    memory_budget : float or None, default 2 GiB
+        Bytes the refinement may hold at its peak, as for :func:`breakpoints_1d`. None: no limit.
 
     Returns
     -------
@@ -591,6 +768,8 @@ def count_pieces_1d(net: nn.Module, start: np.ndarray, end: np.ndarray) -> int:
     ------
     TypeError
         If ``net`` is not a supported network or an end point is not numeric.
+    RegionBudgetError
+        (a ValueError) Before the breakpoints and slopes would outgrow ``memory_budget``.
     ValueError
         If an end point has the wrong shape or non-finite entries, or start == end.
 
@@ -603,7 +782,11 @@ def count_pieces_1d(net: nn.Module, start: np.ndarray, end: np.ndarray) -> int:
     """
     mlp = as_numpy(net)
     start, end = _as_segment(mlp, start, end)
-    refined = _line_boundaries(mlp, start, end, slopes=True)
+    refined = _refine_within_budget(
+        "count_pieces_1d", mlp, memory_budget,
+        lambda limit: _line_boundaries(mlp, start, end, slopes=True, limit=limit),
+        where="the segment", shrink=_SEGMENT, extra=2 * mlp.out_dim,
+    )
     points = np.flatnonzero(refined.boundary & _interior(refined, shared=False))
     left, right = refined.slope[points - 1], refined.slope[points]
     allowed = _piece_tolerance(mlp) * (refined.slope_abs[points - 1] + refined.slope_abs[points])
@@ -620,7 +803,9 @@ def _piece_tolerance(mlp: NumpyMLP) -> float:
 # public: polylines and batches of lines
 
 
-def breakpoints_polyline(net: nn.Module, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def breakpoints_polyline(
+    net: nn.Module, points: np.ndarray, *, memory_budget: float | None = DEFAULT_MEMORY_BUDGET
+) -> tuple[np.ndarray, np.ndarray]:
     """Exact activation-pattern changes along the polyline points[0] -> points[1] -> ... -> points[-1].
 
     The polyline is one path: segment k runs from ``points[k]`` to ``points[k+1]`` with parameter
@@ -635,6 +820,9 @@ def breakpoints_polyline(net: nn.Module, points: np.ndarray) -> tuple[np.ndarray
         A network (see :func:`exprlib.nets.as_numpy`).
     points : (k, d) array_like
         k >= 2 finite vertices; consecutive vertices must differ.
+    memory_budget : float or None, default 2 GiB
+        Bytes one run of consecutive segments may hold while it is refined (runs are sized to
+        a quarter of it; the breakpoints returned are ~16 bytes each). None: no limit.
 
     Returns
     -------
@@ -647,6 +835,8 @@ def breakpoints_polyline(net: nn.Module, points: np.ndarray) -> tuple[np.ndarray
     ------
     TypeError
         If ``net`` is not a supported network or ``points`` is not numeric.
+    RegionBudgetError
+        (a ValueError) If a single segment's breakpoints would outgrow ``memory_budget``.
     ValueError
         If ``points`` is not (k >= 2, d), holds non-finite entries or two equal consecutive vertices.
 
@@ -662,10 +852,15 @@ def breakpoints_polyline(net: nn.Module, points: np.ndarray) -> tuple[np.ndarray
     mlp = as_numpy(net)
     points = _as_matrix(points, mlp.in_dim, "points", 2)
     _check_consecutive(points)
+    limit, run = _run_limits(mlp, memory_budget)
     segments, params = [], []
-    chunks = _Chunks(mlp, len(points) - 1, overlap=1)
+    chunks = _Chunks(mlp, len(points) - 1, overlap=1, max_points=run)
     for first, stop in chunks:
-        refined = _refine_segments(mlp, points[first:stop], points[first + 1 : stop + 1], shared=True)
+        refined = _refine_within_budget(
+            "breakpoints_polyline", mlp, memory_budget,
+            lambda limit: _refine_segments(mlp, points[first:stop], points[first + 1 : stop + 1], shared=True, limit=limit),
+            where=f"the polyline between points[{first}] and points[{stop}]", shrink="the polyline's segments (points)",
+        )
         keep = refined.boundary & _interior(refined, shared=True)
         seg, t = refined.seg[keep] + first, refined.t[keep]
         if stop < len(points) - 1:
@@ -680,7 +875,9 @@ def breakpoints_polyline(net: nn.Module, points: np.ndarray) -> tuple[np.ndarray
     return np.concatenate(segments).astype(np.int64), np.concatenate(params)
 
 
-def count_regions_polyline(net: nn.Module, points: np.ndarray) -> int:
+def count_regions_polyline(
+    net: nn.Module, points: np.ndarray, *, memory_budget: float | None = DEFAULT_MEMORY_BUDGET
+) -> int:
     """Exact number of activation regions along a polyline, taken as one path.
 
     Regions are maximal pieces of the path with one pattern, so a region may run through a
@@ -692,6 +889,8 @@ def count_regions_polyline(net: nn.Module, points: np.ndarray) -> int:
         A network (see :func:`exprlib.nets.as_numpy`).
     points : (k, d) array_like
         k >= 2 finite vertices; consecutive vertices must differ.
+    memory_budget : float or None, default 2 GiB
+        As for :func:`breakpoints_polyline`.
 
     Returns
     -------
@@ -701,6 +900,8 @@ def count_regions_polyline(net: nn.Module, points: np.ndarray) -> int:
     ------
     TypeError
         If ``net`` is not a supported network or ``points`` is not numeric.
+    RegionBudgetError
+        (a ValueError) If a single segment's breakpoints would outgrow ``memory_budget``.
     ValueError
         If ``points`` is not (k >= 2, d), holds non-finite entries or two equal consecutive vertices.
 
@@ -711,7 +912,7 @@ def count_regions_polyline(net: nn.Module, points: np.ndarray) -> int:
     >>> count_regions_polyline(net, [[0.0], [1.0], [0.0]]), count_regions_polyline(net, [[1.0], [2.0], [3.0]])
     (3, 1)
     """
-    segment, _ = breakpoints_polyline(net, points)
+    segment, _ = breakpoints_polyline(net, points, memory_budget=memory_budget)
     return int(len(segment) + 1)
 
 
@@ -725,7 +926,9 @@ def _check_consecutive(points: np.ndarray) -> None:
         )
 
 
-def count_regions_lines(net: nn.Module, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+def count_regions_lines(
+    net: nn.Module, starts: np.ndarray, ends: np.ndarray, *, memory_budget: float | None = DEFAULT_MEMORY_BUDGET
+) -> np.ndarray:
     """Exact number of activation regions along each of many independent segments.
 
     Equivalent to ``[count_regions_1d(net, a, b) for a, b in zip(starts, ends)]`` but all segments
@@ -738,6 +941,9 @@ def count_regions_lines(net: nn.Module, starts: np.ndarray, ends: np.ndarray) ->
         A network (see :func:`exprlib.nets.as_numpy`).
     starts, ends : (m, d) array_like
         Finite end points, one segment per row; ``starts[i]`` and ``ends[i]`` must differ.
+    memory_budget : float or None, default 2 GiB
+        Bytes one batch of segments may hold while it is refined (batches are sized to a
+        quarter of it). None: no limit.
 
     Returns
     -------
@@ -747,6 +953,8 @@ def count_regions_lines(net: nn.Module, starts: np.ndarray, ends: np.ndarray) ->
     ------
     TypeError
         If ``net`` is not a supported network or an argument is not numeric.
+    RegionBudgetError
+        (a ValueError) If a single segment's breakpoints would outgrow ``memory_budget``.
     ValueError
         If the shapes are not (m, d) alike, an entry is not finite, or a segment has start == end.
 
@@ -770,10 +978,15 @@ def count_regions_lines(net: nn.Module, starts: np.ndarray, ends: np.ndarray) ->
         )
     if len(starts) == 0:
         return np.zeros(0, dtype=np.int64)
+    limit, run = _run_limits(mlp, memory_budget)
     counts = np.empty(len(starts), dtype=np.int64)
-    chunks = _Chunks(mlp, len(starts), overlap=0)
+    chunks = _Chunks(mlp, len(starts), overlap=0, max_points=run)
     for first, stop in chunks:
-        refined = _refine_segments(mlp, starts[first:stop], ends[first:stop], shared=False)
+        refined = _refine_within_budget(
+            "count_regions_lines", mlp, memory_budget,
+            lambda limit: _refine_segments(mlp, starts[first:stop], ends[first:stop], shared=False, limit=limit),
+            where=f"the segments starts[{first}:{stop}] -> ends[{first}:{stop}]", shrink="the segments (starts, ends)",
+        )
         keep = refined.boundary & _interior(refined, shared=False)
         counts[first:stop] = np.bincount(refined.seg[keep], minlength=stop - first) + 1
         chunks.report(stop - first, len(refined.t))
@@ -784,7 +997,9 @@ def count_regions_lines(net: nn.Module, starts: np.ndarray, ends: np.ndarray) ->
 # circular arcs: every unit is A cos theta + B sin theta + C on each interval
 
 
-def _refine_arc(mlp: NumpyMLP, x0: np.ndarray, x1: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _refine_arc(
+    mlp: NumpyMLP, x0: np.ndarray, x1: np.ndarray, *, limit: float = math.inf
+) -> tuple[np.ndarray, np.ndarray]:
     """Points theta_0 = 0 < ... < theta_K = pi/2 and which of them are boundaries.
 
     Per interval the current layer is z(theta) = A cos theta + B sin theta + C, unit by unit,
@@ -794,7 +1009,8 @@ def _refine_arc(mlp: NumpyMLP, x0: np.ndarray, x1: np.ndarray) -> tuple[np.ndarr
     pieces; a piece whose ends have strictly opposite codes holds exactly one root, found in
     closed form. Children inherit their parent's coefficients; the pattern of an interval is
     read from the codes at its ends and at its critical point, and fixes the coefficients of
-    the next layer.
+    the next layer. Before a layer's new points are allocated their number is checked against
+    ``limit`` (``_Overflow`` past it or past its growth-based extrapolation).
     """
     theta = np.array([0.0, np.pi / 2])
     boundary = np.zeros(2, dtype=bool)
@@ -852,6 +1068,7 @@ def _refine_arc(mlp: NumpyMLP, x0: np.ndarray, x1: np.ndarray) -> tuple[np.ndarr
             f_iv, new_theta = g_iv[fresh], g_root[fresh]
 
         n_new = len(new_theta)
+        check_growth(len(theta) + n_new, len(theta), layer, mlp.depth, limit, limit)
         parent = np.arange(len(theta) - 1)  # interval -> the interval whose coefficients it has
         if n_new:
             k_old, k_all = len(theta), len(theta) + n_new
@@ -983,7 +1200,9 @@ def _arc_pattern(values: tuple, act: Activation, band: np.ndarray) -> np.ndarray
     return _interval_pattern(lo_code, hi_code, act)
 
 
-def breakpoints_arc(net: nn.Module, x0: np.ndarray, x1: np.ndarray) -> np.ndarray:
+def breakpoints_arc(
+    net: nn.Module, x0: np.ndarray, x1: np.ndarray, *, memory_budget: float | None = DEFAULT_MEMORY_BUDGET
+) -> np.ndarray:
     """Exact angles theta in (0, pi/2) where the pattern changes along x0 cos theta + x1 sin theta.
 
     The arc lies in the plane of x0 and x1. On an interval where the earlier layers' patterns
@@ -997,6 +1216,9 @@ def breakpoints_arc(net: nn.Module, x0: np.ndarray, x1: np.ndarray) -> np.ndarra
         A network (see :func:`exprlib.nets.as_numpy`).
     x0, x1 : (d,) array_like
         Finite, linearly independent vectors: the arc runs from x0 (theta = 0) to x1 (pi/2).
+    memory_budget : float or None, default 2 GiB
+        Bytes the refinement may hold at its peak (~60 bytes per interval and unit of the
+        widest layer: three coefficients each). None: no limit.
 
     Returns
     -------
@@ -1007,6 +1229,8 @@ def breakpoints_arc(net: nn.Module, x0: np.ndarray, x1: np.ndarray) -> np.ndarra
     ------
     TypeError
         If ``net`` is not a supported network or a vector is not numeric.
+    RegionBudgetError
+        (a ValueError) Before the intervals would outgrow ``memory_budget``.
     ValueError
         If a vector has the wrong shape or non-finite entries, or x0, x1 are linearly dependent.
 
@@ -1023,12 +1247,22 @@ def breakpoints_arc(net: nn.Module, x0: np.ndarray, x1: np.ndarray) -> np.ndarra
     x0 = _as_vector(x0, mlp.in_dim, "x0")
     x1 = _as_vector(x1, mlp.in_dim, "x1")
     _check_independent(x0, x1)
-    theta, boundary = _refine_arc(mlp, x0, x1)
+    budget = check_memory_budget(memory_budget)
+    item = arc_bytes(_widest(mlp))
+    try:
+        theta, boundary = _refine_arc(mlp, x0, x1, limit=budget / item)
+    except _Overflow as over:
+        raise refusal(
+            "breakpoints_arc", over, things="breakpoints", where="the arc", shrink="the arc (x0, x1)",
+            keyword="memory_budget", budget=budget, limit=budget / item, item_bytes=item,
+        ) from None
     boundary[0] = boundary[-1] = False
     return theta[boundary]
 
 
-def count_regions_arc(net: nn.Module, x0: np.ndarray, x1: np.ndarray) -> int:
+def count_regions_arc(
+    net: nn.Module, x0: np.ndarray, x1: np.ndarray, *, memory_budget: float | None = DEFAULT_MEMORY_BUDGET
+) -> int:
     """Exact number of activation regions along the arc x0 cos theta + x1 sin theta, theta in [0, pi/2].
 
     regions = len(breakpoints_arc(net, x0, x1)) + 1.
@@ -1039,6 +1273,8 @@ def count_regions_arc(net: nn.Module, x0: np.ndarray, x1: np.ndarray) -> int:
         A network (see :func:`exprlib.nets.as_numpy`).
     x0, x1 : (d,) array_like
         Finite, linearly independent vectors.
+    memory_budget : float or None, default 2 GiB
+        As for :func:`breakpoints_arc`.
 
     Returns
     -------
@@ -1048,6 +1284,8 @@ def count_regions_arc(net: nn.Module, x0: np.ndarray, x1: np.ndarray) -> int:
     ------
     TypeError
         If ``net`` is not a supported network or a vector is not numeric.
+    RegionBudgetError
+        (a ValueError) Before the intervals would outgrow ``memory_budget``.
     ValueError
         If a vector has the wrong shape or non-finite entries, or x0, x1 are linearly dependent.
 
@@ -1058,4 +1296,4 @@ def count_regions_arc(net: nn.Module, x0: np.ndarray, x1: np.ndarray) -> int:
     >>> count_regions_arc(net, [1.0, 0.0], [0.0, 1.0])  # x = 1/2 at pi/3, y = 1/2 at pi/6
     3
     """
-    return int(len(breakpoints_arc(net, x0, x1)) + 1)
+    return int(len(breakpoints_arc(net, x0, x1, memory_budget=memory_budget)) + 1)

@@ -23,6 +23,7 @@ polygons are exactly the regions.
 from __future__ import annotations
 
 import contextlib
+import math
 
 import numpy as np
 from scipy.sparse import coo_matrix, csr_matrix
@@ -32,6 +33,7 @@ from torch import nn
 
 from .._validation import as_input_vector
 from ..nets import Activation, NumpyMLP, as_numpy
+from ._budget import DEFAULT_MEMORY_BUDGET, _Overflow, check_memory_budget, plane_bytes, refusal
 
 try:  # installed with scikit-learn; without it BLAS keeps its own thread count
     from threadpoolctl import threadpool_limits
@@ -431,6 +433,9 @@ class _Soup:
         self.count = _Buf([4], np.int64)
         self.parent = _Buf([0], np.int64)  # the polygon at the start of the layer it comes from
         self.alive = _Buf([True], bool)
+        self.n_alive = 1  # polygons not cut (the regions so far)
+        # called with the number of polygons a cut would leave, before it allocates them
+        self.guard = lambda reached: None
         # bounding box as centre and half-widths: a cheap bound on a unit's range
         self.bs = _Buf([(smin + smax) / 2], np.float64)
         self.bt = _Buf([(tmin + tmax) / 2], np.float64)
@@ -487,6 +492,7 @@ class _Soup:
         split = has_pos & has_neg
         if not split.any():
             return
+        self.guard(self.n_alive + int(split.sum()))
 
         # --- the polygons that are cut, their corners in cyclic order
         on = np.repeat(split, counts)
@@ -556,6 +562,7 @@ class _Soup:
         self.parent.extend(np.concatenate([parent[cut], parent[cut]]))
         self.alive.extend(np.ones(2 * k, dtype=bool))
         self.alive.a[cut] = False
+        self.n_alive += k
         n_old = self.start.n - 2 * k
         if self.start.n > len(self.codes):
             grown = np.empty((2 * self.start.n, self.codes.shape[1]), dtype=np.int8)
@@ -722,7 +729,26 @@ def _check_overflow(maps: np.ndarray, scale: np.ndarray, layer: int) -> None:
         )
 
 
-def _partition(mlp: NumpyMLP, origin: np.ndarray, u: np.ndarray, v: np.ndarray, box: tuple) -> Regions2D:
+def _check_growth_2d(reached: int, at_start: int, done: int, n_units: int, layer: int, depth: int, limit: float) -> None:
+    """Raise _Overflow when the polygons pass ``limit``, or are estimated to pass it 4 times over.
+
+    The estimate: the units of a layer add about the same number of polygons each, so the layer
+    ends near at_start + (reached - at_start) n_units / done; later layers grow by the same
+    factor as this one (from layer 2 on: the first grows from one polygon, which says little).
+    """
+    layer_end = at_start + (reached - at_start) * n_units / done
+    growth = max(layer_end / at_start, 1.0) if layer >= 1 else 1.0
+    layers_left = depth - 1 - layer if layer >= 1 else 0
+    estimate = math.exp(min(math.log(max(layer_end, 1.0)) + layers_left * math.log(growth), 700.0))
+    if reached > limit:
+        raise _Overflow(reached, max(estimate, reached), layer, depth, False, growth)
+    if layer >= 1 and done >= max(2, n_units // 8) and reached >= 4096 and estimate > 4 * limit:
+        raise _Overflow(reached, estimate, layer, depth, True, growth)
+
+
+def _partition(
+    mlp: NumpyMLP, origin: np.ndarray, u: np.ndarray, v: np.ndarray, box: tuple, limit: float = math.inf
+) -> Regions2D:
     smin, smax, tmin, tmax = box
     span_s, span_t = max(abs(smin), abs(smax)), max(abs(tmin), abs(tmax))
     soup = _Soup(box)
@@ -753,11 +779,14 @@ def _partition(mlp: NumpyMLP, origin: np.ndarray, u: np.ndarray, v: np.ndarray, 
             codes[:, k :: len(thresholds)] = (high.view(np.int8) - low.view(np.int8)).T
             flags.append(~(high | low))
         soup.start_layer(codes)
+        at_start = soup.n_alive
         for j in range(n_units):
+            soup.guard = lambda reached, j=j: _check_growth_2d(reached, at_start, j + 1, n_units, layer, mlp.depth, limit)
             for k, theta in enumerate(thresholds):
                 if flags[k][j].any():
                     band = _BAND * (scale[j] + abs(theta))
                     soup.cut(j * len(thresholds) + k, flags[k][j], maps[j, 0], maps[j, 1], maps[j, 2] - theta, band)
+            _check_growth_2d(soup.n_alive, at_start, j + 1, n_units, layer, mlp.depth, limit)
         parent, codes = soup.compact()
         first = np.flatnonzero(np.diff(parent, prepend=-1))  # every parent keeps >= 1 polygon
         pattern = _layer_pattern(codes, act)
@@ -803,6 +832,7 @@ def regions_2d(
     origin: np.ndarray | None = None,
     u: np.ndarray | None = None,
     v: np.ndarray | None = None,
+    memory_budget: float | None = DEFAULT_MEMORY_BUDGET,
 ) -> Regions2D:
     """The exact partition of a 2-D slice of a network into its linear regions (convex polygons).
 
@@ -817,6 +847,10 @@ def regions_2d(
         The rectangle in slice coordinates, smin < smax and tmin < tmax.
     origin, u, v : (d,) array_like, optional
         All three or none; u and v linearly independent, d = the net's input dimension.
+    memory_budget : float or None, default 2 GiB
+        Bytes the partition may hold at its peak: about 240 bytes per region and unit of the
+        widest layer (its maps, their products and its pattern), checked after every unit's
+        cuts, before the next arrays are allocated. None: no limit.
 
     Returns
     -------
@@ -827,6 +861,10 @@ def regions_2d(
     ------
     TypeError
         If ``net`` is not a supported network or an argument is not numeric.
+    RegionBudgetError
+        (a ValueError) Before the regions would outgrow ``memory_budget``; the message gives
+        the count reached, the estimated final count and memory, and says to shrink the box
+        or the net.
     ValueError
         If the box is empty, inverted or not finite; if only some of origin, u, v are given,
         have the wrong length, contain NaN, or u and v are dependent; if a net without two
@@ -851,8 +889,16 @@ def regions_2d(
     mlp = as_numpy(net)
     box = _check_box(box)
     origin, u, v = _check_slice(mlp, origin, u, v)
+    budget = check_memory_budget(memory_budget)
+    item = plane_bytes(max(mlp.widths + (1,)), sum(mlp.widths))
     with threadpool_limits(_BLAS_THREADS, user_api="blas") if threadpool_limits else contextlib.nullcontext():
-        return _partition(mlp, origin, u, v, box)
+        try:
+            return _partition(mlp, origin, u, v, box, budget / item)
+        except _Overflow as over:
+            raise refusal(
+                "regions_2d", over, things="regions", where=f"the box {box}", shrink="the box",
+                keyword="memory_budget", budget=budget, limit=budget / item, item_bytes=item,
+            ) from None
 
 
 def count_regions_2d(
@@ -862,13 +908,15 @@ def count_regions_2d(
     origin: np.ndarray | None = None,
     u: np.ndarray | None = None,
     v: np.ndarray | None = None,
+    memory_budget: float | None = DEFAULT_MEMORY_BUDGET,
 ) -> int:
     """Number of linear regions of a net on a 2-D box of a slice: ``len(regions_2d(...))``.
 
     Parameters
     ----------
-    net, box, origin, u, v
-        As for :func:`regions_2d`.
+    net, box, origin, u, v, memory_budget
+        As for :func:`regions_2d`: the count needs the whole partition, so it refuses
+        (RegionBudgetError) where :func:`regions_2d` does.
 
     Returns
     -------
@@ -877,7 +925,7 @@ def count_regions_2d(
     Raises
     ------
     TypeError, ValueError
-        As for :func:`regions_2d`.
+        As for :func:`regions_2d` (RegionBudgetError is a ValueError).
 
     Examples
     --------
@@ -888,4 +936,4 @@ def count_regions_2d(
     >>> count_regions_2d(lines, (0, 1, 0, 1), origin=[0, 0], u=[1, 0], v=[0, 1])
     1
     """
-    return len(regions_2d(net, box, origin=origin, u=u, v=v))
+    return len(regions_2d(net, box, origin=origin, u=u, v=v, memory_budget=memory_budget))
