@@ -340,6 +340,8 @@ def _missing_constant(net: object, widths: Sequence[int]) -> bool:
     """Whether the net is the zig-zag stack with every layer's constant U_{l+1} m_l left out."""
     mlp = _lib("nets").as_numpy(net)
     layers = [_lib("constructions").zigzag_layer(n) for n in widths]
+    if len(widths) < 2 or not (np.allclose(mlp.weights[0], layers[0][0]) and np.allclose(mlp.biases[0], layers[0][1])):
+        return False  # not the zig-zag stack at all
     for l in range(1, len(widths)):
         unit_w, unit_b, _, _ = layers[l]
         _, _, mix_w, _ = layers[l - 1]
@@ -439,13 +441,13 @@ def check_density(answer: object, *, budgets: Sequence[int] = (24, 48, 96), dept
 
     Examples
     --------
-    >>> right = reference().density.density_by_depth([8, 16], (1, 2), n_nets=1, n_lines=4)
-    >>> check_density(right, budgets=(8, 16), depths=(1, 2), n_nets=1, n_lines=4)
-    ✓ density is right: doubling the neurons multiplies it by about 2.4, while depths 1 to 2 change it by at most 21 %.
-    >>> check_density(right.T[::-1], budgets=(8, 16), depths=(1, 2), n_nets=1, n_lines=4)
+    >>> right = reference().density.density_by_depth([16, 32], (1, 2), n_nets=2, n_lines=10)
+    >>> check_density(right, budgets=(16, 32), depths=(1, 2), n_nets=2, n_lines=10)
+    ✓ density is right: doubling the neurons multiplies it by about 2.0, while depths 1 to 2 change it by at most 8 %.
+    >>> check_density(right.T[::-1], budgets=(16, 32), depths=(1, 2), n_nets=2, n_lines=10)
     Traceback (most recent call last):
     ...
-    exprlib.checks.WrongAnswer: density is not right: check entry [0, 0] (N = 8 neurons, depth 1): average region_density(random_mlp(2, [N // L] * L, sigma_b=0.1, seed=s), n_lines=4, seed=s) over s = 0..0.
+    exprlib.checks.WrongAnswer: density is not right: check entry [0, 0] (N = 16 neurons, depth 1): average region_density(random_mlp(2, [N // L] * L, sigma_b=0.1, seed=s), n_lines=10, seed=s) over s = 0..1.
     """
     rows, cols = len(budgets), len(depths)
     if answer is None:
@@ -464,7 +466,7 @@ def check_density(answer: object, *, budgets: Sequence[int] = (24, 48, 96), dept
     random_mlp = _lib("nets").random_mlp
     right = lib.density_by_depth(list(budgets), list(depths), sigma_b=sigma_b, n_nets=n_nets, n_lines=n_lines)
     if np.allclose(values, right, rtol=_DENSITY_RTOL, atol=0.0):
-        change = float((right.max(axis=1) - right.min(axis=1)).max() / right.max())
+        change = float(((right.max(axis=1) - right.min(axis=1)) / right.max(axis=1)).max())
         steps = np.log2(np.asarray(budgets[1:], dtype=np.float64) / np.asarray(budgets[:-1], dtype=np.float64))
         growth = float(2 ** np.mean(np.log2(right[1:] / right[:-1]) / steps[:, None]))
         _passed(f"{name} is right: doubling the neurons multiplies it by about {growth:.1f}, while depths "

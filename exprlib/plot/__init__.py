@@ -15,6 +15,7 @@ lesson's own figures (``lesson01_approximation``, ``lesson02_regions``, ...). A 
 
 from .lesson01_approximation import plot_approximation, plot_error_curve, plot_sigmoid_bumps
 from .lesson02_regions import plot_missed_regions, plot_region_counts
+from .lesson03_counting import plot_bound_bars, plot_bounds_by_depth, plot_density, plot_folding
 from .lesson04_trajectory import plot_arc_layers, plot_growth_against_sigma, plot_layer_lengths, plot_transitions_against_length
 from .networks import plot_function_1d, plot_function_on_segment, plot_regions_2d
 
@@ -30,6 +31,11 @@ __all__ = [
     # 02-linear-regions
     "plot_missed_regions",
     "plot_region_counts",
+    # 03-counting-regions
+    "plot_bound_bars",
+    "plot_bounds_by_depth",
+    "plot_density",
+    "plot_folding",
     # 04-trajectory-length
     "plot_arc_layers",
     "plot_growth_against_sigma",

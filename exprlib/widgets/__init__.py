@@ -46,6 +46,7 @@ from ._core import BUSY_AFTER_S, PIXEL_RATIO, LessonWidget, Param, make_widget, 
 from .lesson00_welcome import Function1D
 from .lesson01_approximation import Approximation1D
 from .lesson02_regions import RegionExplorer, RegionMap2D
+from .lesson03_counting import BoundsExplorer
 from .lesson04_trajectory import TrajectoryExplorer
 
 __all__ = [
@@ -63,6 +64,8 @@ __all__ = [
     # 02-linear-regions
     "RegionExplorer",
     "RegionMap2D",
+    # 03-counting-regions
+    "BoundsExplorer",
     # 04-trajectory-length
     "TrajectoryExplorer",
 ]
