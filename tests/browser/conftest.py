@@ -127,6 +127,9 @@ def _stop(process: subprocess.Popen) -> None:
 def artifacts() -> Path:
     """Screenshots and logs of the last run (git-ignored), for a person to look at."""
     ARTIFACTS.mkdir(exist_ok=True)
+    for old in ARTIFACTS.iterdir():  # only this run's files: a stale screenshot would mislead
+        if old.is_file() and old.suffix in (".png", ".html", ".log"):
+            old.unlink()
     return ARTIFACTS
 
 
@@ -219,18 +222,21 @@ class Console:
     """Browser console errors and uncaught page errors, minus the offline allow-list."""
 
     errors: list[str] = field(default_factory=list)
+    log: list[str] = field(default_factory=list)  # every message, for artifacts/console.log
 
     def attach(self, page) -> None:
-        page.on("console", lambda m: m.type == "error" and self._add(m.text))
-        page.on("pageerror", lambda e: self._add(f"uncaught: {e}"))
+        page.on("console", lambda m: self._add(m.type, m.text))
+        page.on("pageerror", lambda e: self._add("error", f"uncaught: {e}"))
 
-    def _add(self, text: str) -> None:
-        if not any(p.search(text) for p in CONSOLE_ALLOW):
+    def _add(self, kind: str, text: str) -> None:
+        allowed = any(p.search(text) for p in CONSOLE_ALLOW)
+        self.log.append(f"{kind}{' (allowed)' if kind == 'error' and allowed else ''}: {text}")
+        if kind == "error" and not allowed:
             self.errors.append(text)
 
 
 @pytest.fixture
-def page(browser, lab):
+def page(browser, lab, artifacts, request):
     context = browser.new_context(viewport=VIEWPORT, device_scale_factor=1)
     page = context.new_page()
     page.set_default_timeout(60_000)
@@ -240,5 +246,7 @@ def page(browser, lab):
     try:
         yield page
     finally:
+        with (artifacts / "console.log").open("a") as log:
+            log.writelines(f"[{request.node.name}] {line}\n" for line in console.log)
         context.close()
         lab.shutdown_kernels()

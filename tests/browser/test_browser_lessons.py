@@ -23,8 +23,9 @@ from __future__ import annotations
 import re
 import time
 
+import nbformat
 import pytest
-from conftest import lessons
+from conftest import SOLUTIONS, lessons
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -36,6 +37,7 @@ STDERR = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]
 TEXT = '.jp-OutputArea-output[data-mime-type="text/plain"]'
 WIDGET_VIEW = ".jp-OutputArea-output:has(.jupyter-widgets)"  # a live ipywidgets view
 CELL_OF = "xpath=ancestor::div[contains(concat(' ', @class, ' '), ' jp-Cell ')][1]"  # the cell around an element
+WELCOME = "00-welcome"  # the lesson where a wrong answer is typed
 PAIR = re.compile(r"([A-Za-z_][\w ]*?)\s*=\s*([^\s,;:()]+)")
 
 
@@ -75,6 +77,20 @@ def run_all_cells(page, lab) -> list[str]:
         for prompt in prompts.all()
         if not re.search(r"\[\d+\]", prompt.inner_text())
     ]
+
+
+def run_cell(page, lab, cell) -> None:
+    """Run one cell (Ctrl+Enter in its editor) and wait until it has a new execution count."""
+    prompt = cell.locator(".jp-InputPrompt")
+    before = prompt.inner_text()
+    cell.locator(".jp-InputArea-editor").click()
+    page.keyboard.press("Control+Enter")
+    deadline = time.monotonic() + WIDGET_TIMEOUT
+    while not ((now := prompt.inner_text()) != before and re.search(r"\[\d+\]", now)):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"cell {cell_label(cell)!r} did not run in {WIDGET_TIMEOUT} s (prompt {now!r})")
+        time.sleep(0.2)
+    wait_kernel_idle(page, lab, timeout=WIDGET_TIMEOUT)
 
 
 def cell_label(cell) -> str:
@@ -139,6 +155,7 @@ def _pairs(text: str) -> dict[str, str]:
 
 
 def _same_value(shown: str, wanted: str) -> bool:
+    shown, wanted = shown.replace("\u2212", "-"), wanted.replace("\u2212", "-")  # d3 readouts write a Unicode minus
     try:
         return abs(float(shown) - float(wanted)) <= 1e-9 * max(1.0, abs(float(wanted)))
     except ValueError:
@@ -196,3 +213,84 @@ def move_one_control(page, widget, label: str) -> list[str]:
             return [f"{label}: the figure's pixels did not change after the status line said {text!r}"]
         time.sleep(0.2)
     return []
+
+
+# Wrong answers a student types into lesson 00: (solution cell's marker, test cell's marker, the
+# wrong cell source made from the solution's, the check that grades it in this process).
+FIRST_LINES = 3  # the check's message must be among the first lines of the test cell's output
+
+
+def _wrong_sign(source: str) -> str:
+    assert "patterns.append(z > 0)" in source, "lesson 00's activation_pattern_by_hand changed: update this test"
+    return source.replace("patterns.append(z > 0)", "patterns.append(z >= 0)")
+
+
+def _wrong_count(source: str) -> str:
+    return "regions_3_lines = 8  # 2^3 sign patterns?\n"
+
+
+WRONG_ANSWERS = [
+    ("def activation_pattern_by_hand", "check_activation_pattern(activation_pattern_by_hand, depths=(1,))", _wrong_sign),
+    ("regions_3_lines = None", "check_regions_of_lines(regions_3_lines", _wrong_count),
+]
+
+
+def _expected_message(solution_source: str, wrong_source: str, test_source: str) -> str:
+    """The first line of the message the lesson's own check gives for this wrong answer (run here)."""
+    namespace: dict = {}
+    setup = nbformat.read(SOLUTIONS / WELCOME / f"{WELCOME}.ipynb", as_version=4)
+    exec(next(c.source for c in setup.cells if c.cell_type == "code"), namespace)  # the lesson's imports
+    exec(wrong_source, namespace)
+    visible = test_source.split("### BEGIN HIDDEN TESTS")[0]
+    try:
+        exec(visible, namespace)
+    except AssertionError as error:
+        return str(error).splitlines()[0]
+    raise AssertionError(f"the lesson's check accepts the wrong answer:\n{wrong_source}")
+
+
+def _cell(page, marker: str):
+    """The one code cell whose source contains ``marker``, by position (it stays put while edited)."""
+    cells = page.locator(".jp-Notebook .jp-CodeCell")
+    found = [i for i, text in enumerate(cells.locator(".jp-InputArea-editor").all_inner_texts()) if marker in text]
+    assert len(found) == 1, f"no single code cell contains {marker!r} in lesson {WELCOME}: update this test"
+    return cells.nth(found[0])
+
+
+def test_a_wrong_answer_shows_the_checks_message_first(page, lab, artifacts):
+    if not (SOLUTIONS / WELCOME).is_dir():
+        pytest.skip(f"no {WELCOME} lesson")
+    source = nbformat.read(SOLUTIONS / WELCOME / f"{WELCOME}.ipynb", as_version=4)
+    open_notebook(page, lab, f"{WELCOME}/{WELCOME}.ipynb")
+    assert run_all_cells(page, lab) == []
+    problems = []
+    for i, (solution_marker, test_marker, make_wrong) in enumerate(WRONG_ANSWERS):
+        solution = next(c.source for c in source.cells if solution_marker in c.source)
+        test = next(c.source for c in source.cells if test_marker in c.source)
+        wrong = make_wrong(solution)
+        expected = _expected_message(solution, wrong, test)
+
+        # Type the wrong answer over the solution and run it, then run the check cell.
+        answer = _cell(page, solution_marker)
+        answer.locator(".jp-InputArea-editor").click()
+        page.keyboard.press("Control+a")
+        page.keyboard.insert_text(wrong)  # as pasted: no auto-indent or bracket closing
+        run_cell(page, lab, answer)
+        check = _cell(page, test_marker)
+        run_cell(page, lab, check)
+        check.scroll_into_view_if_needed()
+        check.screenshot(path=artifacts / f"{WELCOME}-wrong-answer-{i}.png")
+
+        output = check.locator(".jp-OutputArea-output").all_inner_texts()
+        lines = [line for text in output for line in text.splitlines() if line.strip()]
+        if not lines:
+            problems.append(f"the wrong answer {wrong.strip().splitlines()[-1]!r} got no message at all")
+        elif not any(expected in line for line in lines[:FIRST_LINES]):
+            where = next((n for n, line in enumerate(lines) if expected in line), None)
+            problems.append(
+                f"the check's message {expected!r} is "
+                + (f"line {where + 1} of {len(lines)}" if where is not None else "missing")
+                + f" of the output; the first lines are {lines[:FIRST_LINES]!r}"
+            )
+    problems += [f"browser console: {e}" for e in page.console.errors]
+    assert problems == [], "\n".join(problems)
