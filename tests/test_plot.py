@@ -146,3 +146,56 @@ def test_plot_regions_2d_draws_the_library_polygons():
     for i in (0, len(result) // 2, len(result) - 1):
         polygon = np.asarray(result.polygon(i))
         np.testing.assert_array_equal(paths[i].vertices[: len(polygon)], polygon)
+
+
+# ---------------------------------------------------------------------------------------------
+# Lesson 01's figures (issue 7): knots on the target, the legend off the data, visible bounds,
+# errors at rounding level said so
+# ---------------------------------------------------------------------------------------------
+
+
+def test_knots_are_marked_on_the_target_so_a_wrong_fit_misses_them():
+    from exprlib.plot import plot_approximation
+
+    xs = np.linspace(-1.0, 1.0, 5)
+    wrong = lambda x: np.zeros_like(x)  # noqa: E731  a "fit" that is nowhere near sin(3x)
+    ax = plot_approximation(wrong, "sine", knots=xs, ax=_axes(), label="your interpolant")
+    knots_line = next(line for line in ax.lines if line.get_label().startswith("knots"))
+    np.testing.assert_allclose(knots_line.get_ydata(), np.sin(3 * xs))
+
+
+@pytest.mark.parametrize("target", ["sawtooth", "sine", "step"])
+def test_the_legend_sits_in_a_band_above_every_curve(target):
+    from exprlib.approximation import interpolant_net
+    from exprlib.plot import plot_approximation
+
+    figure = Figure(figsize=(3.2, 2.8), dpi=100)
+    ax = plot_approximation(interpolant_net(target, 20), target, ax=figure.subplots(), label="interpolant")
+    figure.canvas.draw()
+    legend = ax.get_legend().get_window_extent()
+    top_of_data = ax.transData.transform((0.0, max(line.get_ydata().max() for line in ax.lines)))[1]
+    assert legend.y0 >= top_of_data - 1  # pixels: no peak of the data lies under the legend
+
+
+def test_the_bound_is_drawn_above_the_data_in_short_dashes():
+    from exprlib.plot import plot_error_curve
+
+    units = np.array([4, 8, 16])
+    ax = plot_error_curve(units, [0.1, 0.025, 0.006], ax=_axes(), label="sin", bound=[0.11, 0.027, 0.007])
+    curve, bound = ax.lines[:2]
+    assert bound.get_zorder() > curve.get_zorder() and bound.get_linestyle() == "--"
+
+
+def test_errors_at_rounding_level_are_labelled_not_drawn_as_measured():
+    from exprlib.plot import plot_error_curve
+
+    ax = plot_error_curve([8, 10, 12], [0.3, 1.6e-14, 0.2], ax=_axes(), label="interpolant")
+    labels = [line.get_label() for line in ax.lines]
+    assert "< 1e-12: rounding level (exact)" in labels
+    marks = ax.lines[labels.index("< 1e-12: rounding level (exact)")]
+    assert marks.get_xdata().tolist() == [10] and ax.get_ylim()[0] < 1e-12
+
+
+def test_breakpoint_lines_are_one_collection():
+    ax = plot_function_1d(random_mlp(1, [8, 8], sigma_b=1.0, seed=0), ax=_axes())
+    assert len(ax.lines) == 2 and len(ax.collections) == 1  # the curve, its dots, and all the vertical lines

@@ -297,3 +297,174 @@ def test_widget_runs_headless_under_nbclient(tmp_path):
     net = random_mlp(1, [4, 4], sigma_b=1.0, seed=0)
     count, pieces = regions.count_regions_1d(net, [-3.0], [3.0]), regions.count_pieces_1d(net, [-3.0], [3.0])
     assert nb.cells[1].outputs[0].text == f"1 {count} regions on [-3, 3], {pieces} linear pieces\n"
+
+
+# ---------------------------------------------------------------------------------------------
+# The DOM contract the browser tests read (exprlib.widgets docstring), for every lesson widget
+# ---------------------------------------------------------------------------------------------
+
+LESSON_KINDS = ["function1d", "regions2d", "approx1d", "regionexplorer"]
+
+
+def _one_step(param, value):
+    if param.options:
+        return param.options[(param.options.index(value) + 1) % len(param.options)]
+    if param._is_int:
+        return value + 1 if value < param.hi else value - 1
+    step = (param.hi - param.lo) / 10
+    return value + step if value + step <= param.hi else value - step
+
+
+@pytest.mark.parametrize("kind", LESSON_KINDS)
+def test_status_line_figure_and_controls_carry_the_contract_classes(kind):
+    w = make_widget(kind)
+    assert isinstance(w.status, __import__("ipywidgets").HTML) and "exprlib-status" in w.status._dom_classes
+    assert isinstance(w.image, __import__("ipywidgets").Image) and "exprlib-figure" in w.image._dom_classes
+    assert "exprlib-widget" in w._dom_classes and "exprlib-settings" in w.settings_box._dom_classes
+    for name, control in w.controls.items():
+        assert {"exprlib-control", f"exprlib-param-{name}"} <= set(control._dom_classes)
+    # every control as "name = value" (as its readout shows it), then the result in words
+    by_name = {p.name: p for p in w.params}
+    for name, value in w.values.items():
+        assert f"{name} = {by_name[name].display(value)}" in w.status.value
+    assert w.status.value.endswith(w.summary) and "computing" not in w.status.value
+
+
+@pytest.mark.parametrize("kind", LESSON_KINDS)
+def test_moving_each_control_updates_the_status_line_and_the_picture(kind):
+    w = make_widget(kind)
+    for param in w.params:
+        if param.name == "seed" and kind == "approx1d":
+            continue  # the seed only matters for gradient descent: same picture, by design
+        before_image, before_status = bytes(w.image.value), w.status.value
+        new = _one_step(param, w.values[param.name])
+        w.controls[param.name].value = new
+        assert w.error.value == "", w.error.value
+        assert f"{param.name} = {param.display(w.values[param.name])}" in w.status.value
+        assert w.status.value != before_status and w.status.value.endswith(w.summary)
+        assert bytes(w.image.value) != before_image, f"{kind}: moving {param.name} to {new!r} drew the same picture"
+
+
+@pytest.mark.parametrize("kind", LESSON_KINDS)
+def test_the_figure_is_a_2x_png_shown_at_its_css_size_within_a_laptop_screen(kind):
+    from PIL import Image
+
+    w = make_widget(kind)
+    width, height = type(w).figure_px
+    png = Image.open(__import__("io").BytesIO(bytes(w.image.value)))
+    assert png.size == (2 * width, 2 * height)  # PIXEL_RATIO device pixels per CSS pixel: crisp text
+    assert (w.image.layout.width, w.image.layout.height) == (f"{width}px", f"{height}px")
+    # controls column + figure side by side: about 1 000 px wide and well under 800 px tall
+    assert width <= 720 and height <= 400
+
+
+def test_a_slow_redraw_shows_computing_before_the_result(monkeypatch):
+    import threading
+
+    w = Function1D()
+    released, started = threading.Event(), threading.Event()
+    original = Function1D.compute
+
+    def slow(self, **values):
+        started.set()
+        assert released.wait(10)
+        return original(self, **values)
+
+    monkeypatch.setattr(Function1D, "compute", slow)
+    monkeypatch.setattr(Function1D, "busy_after", 0.0)
+    mover = threading.Thread(target=lambda: setattr(w.controls["width"], "value", 7))
+    mover.start()
+    assert started.wait(10)
+    deadline = __import__("time").monotonic() + 10
+    while "computing" not in w.status.value and __import__("time").monotonic() < deadline:
+        __import__("time").sleep(0.01)
+    assert "computing" in w.status.value and "width = 7" in w.status.value
+    released.set()
+    mover.join(10)
+    assert "computing" not in w.status.value and w.status.value.endswith(w.summary) and "width = 7" in w.status.value
+
+
+def test_changes_from_the_front_end_merge_into_one_redraw_with_the_latest_values(monkeypatch):
+    import threading
+
+    w = Function1D()
+    released, started = threading.Event(), threading.Event()
+    drawn = []
+    original = Function1D.compute
+
+    def slow(self, **values):
+        drawn.append(values["width"])
+        started.set()
+        assert released.wait(10)
+        return original(self, **values)
+
+    monkeypatch.setattr(Function1D, "compute", slow)
+    # A front-end change arrives as set_state (the kernel's comm handler); it must return at once.
+    w.controls["width"].set_state({"value": 5})
+    assert started.wait(10)  # the worker is computing width 5
+    for width in (6, 7, 8, 9):  # made while the first redraw is still computing
+        w.controls["width"].set_state({"value": width})
+    released.set()
+    assert w.wait(10)
+    assert drawn == [5, 9]  # the first change, then one redraw for the latest: never 6, 7, 8
+    assert w.renders == 3 and w.values["width"] == 9 and "width = 9" in w.status.value
+    assert w.settings_box.value == w.settings
+
+
+def test_a_widget_shows_the_changes_made_in_code_synchronously():
+    w = Function1D()
+    w.controls["depth"].value = 3
+    assert w._worker is None and w.renders == 2 and "depth = 3" in w.status.value
+
+
+def test_the_explorer_keeps_its_budget_of_hidden_units():
+    from exprlib.widgets.lesson02_regions import MAX_UNITS, RegionExplorer
+
+    w = RegionExplorer(depth=1, width=24)  # the lesson's "depth 1 x width 24" is reachable
+    assert w.values["width"] == 24 and w.error.value == ""
+    w.controls["depth"].value = 3  # 3 x 24 would exceed the budget: width comes down to 16
+    assert w.values == dict(w.values, depth=3, width=MAX_UNITS // 3)
+    assert "width lowered to 16: at most 48 hidden units" in w.status.value
+    assert len(w.figure.axes[0].collections[0].get_paths()) == len(w.result["regions"])
+    with pytest.raises(ValueError, match=r"depth × width must be at most 48 hidden units, got 6 × 9 = 54"):
+        make_widget(settings="regionexplorer:depth=6;width=9")
+
+
+@pytest.mark.parametrize("width", [24, 12, 8])
+def test_every_think_prompt_of_lesson_02_is_reachable(width):
+    # Think! (1): 24 hidden units as depth 1 x 24, 2 x 12, 3 x 8; (2) hard-tanh with sigma_w up to 3;
+    # (3) sigma_b = 0.
+    w = make_widget(settings=f"regionexplorer:depth={24 // width};width={width};activation=hardtanh;sigma_w=3.0;sigma_b=0.0")
+    assert w.error.value == "" and w.values["depth"] * w.values["width"] == 24
+
+
+def test_lesson_00_and_01_prompts_are_reachable():
+    # 00: width 4, depth 1 to 5; 01: abs, step, sawtooth at 10 and 20 units, gradient descent on sine with seeds
+    for depth in (1, 5):
+        assert make_widget(settings=f"function1d:width=4;depth={depth}").values["depth"] == depth
+    for settings in ("target=abs", "target=step", "target=sawtooth;units=10", "target=sawtooth;units=20",
+                     "method=gradient_descent;seed=3"):
+        assert make_widget(settings="approx1d:" + settings).error.value == ""
+
+
+def test_gradient_descent_trained_together_follows_train_shallow():
+    from exprlib.approximation import as_function, train_shallow
+    from exprlib.widgets.lesson01_approximation import _train_shallow_together
+
+    x = np.linspace(-1.0, 1.0, 501)
+    for name, seed in (("sine", 0), ("step", 7)):
+        together = _train_shallow_together(name, [1, 3, 16], seed=seed)
+        for n, net in together.items():
+            alone = train_shallow(name, n, seed=seed)
+            np.testing.assert_allclose(as_function(net)(x), as_function(alone)(x), rtol=0, atol=1e-9)
+
+
+def test_the_approximation_widget_reuses_its_error_curve_when_only_the_units_move(monkeypatch):
+    from exprlib.widgets import Approximation1D
+
+    w = Approximation1D(method="gradient_descent")
+    import exprlib.widgets.lesson01_approximation as module
+
+    monkeypatch.setattr(module, "_train_shallow_together", lambda *a, **k: pytest.fail("retrained the curve"))
+    w.controls["units"].value = 16  # on the curve: no training at all
+    assert w.error.value == "" and "units = 16" in w.status.value

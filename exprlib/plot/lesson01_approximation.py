@@ -194,8 +194,10 @@ def plot_error_curve(
         ax.plot(units[floored], np.full(int(floored.sum()), _ERROR_FLOOR), "v", markersize=6, markerfacecolor="white",
                 markeredgecolor=line.get_color(), zorder=4, label=f"< {_ERROR_FLOOR:.0e}: rounding level (exact)")
         ax.set_ylim(bottom=_ERROR_FLOOR / 10)
-    ax.set_xscale("log")
-    ax.set_yscale("log")
+    if ax.get_xscale() != "log":  # setting it again would replace locators a caller chose
+        ax.set_xscale("log")
+    if ax.get_yscale() != "log":
+        ax.set_yscale("log")
     ax.set_xlabel("hidden units n (log scale)")
     ax.set_ylabel("sup error (log scale)")
     ax.set_title(title if title is not None else "sup error against width")

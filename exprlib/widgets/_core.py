@@ -19,6 +19,7 @@ import html
 import io
 import re
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -243,6 +244,8 @@ class LessonWidget(widgets.VBox):
         What ``describe`` returned for the current state.
     renders : int
         How many states have been drawn (1 after construction).
+    timings : dict of str to float
+        Milliseconds of the last redraw's phases: compute, artists (``draw``), render+png.
     controls : dict of str to ipywidgets control
     status, error : ipywidgets.HTML
         The status line (DOM class ``exprlib-status``) and the error line (``exprlib-error``).
@@ -294,6 +297,7 @@ class LessonWidget(widgets.VBox):
         with matplotlib.rc_context(WIDGET_RC):
             self._axes = self.make_axes(self.figure)
         self._results: OrderedDict[tuple, Any] = OrderedDict()
+        self._caches: dict[str, dict] = {}
         self._draw_lock = threading.RLock()  # one redraw at a time (worker thread or caller)
         self._state_lock = threading.Lock()  # guards _pending and _worker
         self._status_lock = threading.Lock()  # busy timer vs. final status
@@ -406,6 +410,15 @@ class LessonWidget(widgets.VBox):
     def describe(self, result: Any, **values: Any) -> str:
         raise NotImplementedError
 
+    def cache(self, name: str) -> dict:
+        """A dict that a subclass keeps work in between states (e.g. a network while a slice moves)."""
+        return self._caches.setdefault(name, {})
+
+    def forget(self) -> None:
+        """Drop every cached result (benchmarks time first visits this way)."""
+        self._results.clear()
+        self._caches.clear()
+
     # -- drawing ----------------------------------------------------------------------------
 
     def status_html(self, values: Mapping[str, Any], text: str) -> str:
@@ -452,13 +465,19 @@ class LessonWidget(widgets.VBox):
             timer.daemon = True
             timer.start()
             try:
+                clock = [time.perf_counter()]
                 result = self._compute_cached(values)
+                clock.append(time.perf_counter())
                 with matplotlib.rc_context(WIDGET_RC):
                     for ax in self.figure.axes:
                         _clear_artists(ax)
                     self.draw(result, self._axes, **values)
+                    clock.append(time.perf_counter())
                     png = self.render_png()
+                    clock.append(time.perf_counter())
                 summary = self.describe(result, **values)
+                self.timings = {phase: 1000.0 * (b - a) for phase, a, b in
+                                zip(("compute", "artists", "render+png"), clock, clock[1:])}
             finally:
                 timer.cancel()
                 with self._status_lock:

@@ -32,17 +32,21 @@ _MAX_UNITS = 64
 
 def _train_shallow_together(f: Any, widths: list[int], *, seed: int, steps: int = 300, learning_rate: float = 0.03,
                             n_train: int = 256, lo: float = -1.0, hi: float = 1.0) -> dict[int, Any]:
-    """:func:`exprlib.approximation.train_shallow` for several widths at once, in one autograd graph.
+    """:func:`exprlib.approximation.train_shallow` for several widths at once, in numpy.
 
     Each width starts exactly as ``train_shallow(f, n, seed=seed)`` does (its own generator
-    seeded with ``seed``). The summed loss has each net's loss as a separate term, so each
-    net's gradient is its own, and Adam updates every parameter elementwise: every net follows
-    the same path as when trained alone, up to float64 rounding in the summation order. One
-    graph for all widths replaces len(widths) training loops (about 6x faster for the widget's
-    seven widths).
-    """
-    import torch
+    seeded with ``seed``). The summed loss has each net's mean squared error as a separate
+    term, so each net's gradient is its own, and Adam (β₁ = 0.9, β₂ = 0.999, ε = 1e-8, as
+    torch's defaults) updates every parameter elementwise: every net follows the same path as
+    when trained alone, up to float64 rounding (the test compares them). The gradients are
+    written out by hand (one hidden ReLU layer), which avoids torch's autograd and optimiser
+    start-up (seconds on the first call in a kernel) and trains the widget's seven widths in
+    one pass of ``steps`` vectorised updates.
 
+    Gradients, with z = x w₁ + b₁ (n_train, N), h = relu(z), out_k = Σ_{j in net k} h_j w₂ⱼ + b₂ₖ
+    and r = out - f(x): ∂L/∂out = 2r / n_train, then back through the readout and the ReLU
+    (whose derivative at 0 is taken as 0, as torch does).
+    """
     from ..approximation import _as_function
     from ..nets import from_weights
 
@@ -57,31 +61,54 @@ def _train_shallow_together(f: Any, widths: list[int], *, seed: int, steps: int 
         b1.append(-directions * kinks)
         w2.append(readout[0])
     sizes = np.array(widths)
-    block = np.repeat(np.arange(len(widths)), sizes)  # which net each hidden unit belongs to
-    members = np.zeros((sizes.sum(), len(widths)))
-    members[np.arange(sizes.sum()), block] = 1.0  # (N, K): sums each net's weighted activations
-    params = [torch.tensor(np.concatenate(a), dtype=torch.float64, requires_grad=True) for a in (w1, b1, w2)]
-    params.append(torch.zeros(len(widths), dtype=torch.float64, requires_grad=True))
-    W1, B1, W2, B2 = params
-    x = np.linspace(lo, hi, n_train)
-    inputs = torch.from_numpy(x[:, None])  # (n_train, 1)
-    targets = torch.from_numpy(fn(x)[:, None])  # (n_train, 1), broadcast over the K nets
-    S = torch.from_numpy(members)
-    optimiser = torch.optim.Adam(params, lr=learning_rate)
-    for _ in range(steps):
-        optimiser.zero_grad()
-        hidden = torch.relu(inputs * W1 + B1)  # (n_train, N) activations of all nets
-        outputs = (hidden * W2) @ S + B2  # (n_train, K)
-        loss = ((outputs - targets) ** 2).mean(dim=0).sum()
-        loss.backward()
-        optimiser.step()
-    w1_, b1_, w2_, b2_ = (p.detach().numpy() for p in params)
+    N, K = int(sizes.sum()), len(widths)
+    members = np.zeros((N, K))
+    members[np.arange(N), np.repeat(np.arange(K), sizes)] = 1.0  # (N, K): sums each net's weighted activations
+    # All parameters in one flat vector (w1 | b1 | w2 | b2), so that Adam is a few vector operations.
+    theta = np.concatenate([*map(np.concatenate, (w1, b1, w2)), np.zeros(K)])
+    W1, B1, W2, B2 = theta[:N], theta[N : 2 * N], theta[2 * N : 3 * N], theta[3 * N :]  # views
+    grad = np.zeros_like(theta)
+    g_w1, g_b1, g_w2, g_b2 = grad[:N], grad[N : 2 * N], grad[2 * N : 3 * N], grad[3 * N :]
+    first, second = np.zeros_like(theta), np.zeros_like(theta)  # Adam's running moments
+    beta1, beta2, eps = 0.9, 0.999, 1e-8
+    x = np.linspace(lo, hi, n_train)  # (n_train,)
+    targets = fn(x)[:, None]  # (n_train, 1), broadcast over the K nets
+    pre_activations = np.empty((n_train, N))
+    activations = np.empty((n_train, N))
+    d_pre = np.empty((n_train, N))
+    for step in range(1, steps + 1):
+        np.multiply.outer(x, W1, out=pre_activations)
+        pre_activations += B1
+        np.maximum(pre_activations, 0.0, out=activations)
+        outputs = (activations * W2) @ members + B2  # (n_train, K)
+        d_outputs = (2.0 / n_train) * (outputs - targets)  # (n_train, K)
+        d_weighted = d_outputs @ members.T  # (n_train, N): each unit gets its own net's error
+        np.multiply(d_weighted, activations, out=d_pre)
+        g_w2[:] = d_pre.sum(axis=0)
+        np.multiply(d_weighted, W2, out=d_pre)
+        d_pre *= pre_activations > 0.0
+        g_w1[:] = x @ d_pre
+        g_b1[:] = d_pre.sum(axis=0)
+        g_b2[:] = d_outputs.sum(axis=0)
+        first += (1.0 - beta1) * (grad - first)
+        second *= beta2
+        second += (1.0 - beta2) * grad * grad
+        step_size = learning_rate / (1.0 - beta1**step)
+        theta -= step_size * first / (np.sqrt(second) / math.sqrt(1.0 - beta2**step) + eps)
     nets, start = {}, 0
     for k, n in enumerate(widths):
         part = slice(start, start + n)
-        nets[n] = from_weights([w1_[part, None], w2_[None, part]], [b1_[part], b2_[k : k + 1]], "relu")
+        nets[n] = from_weights([W1[part, None], W2[None, part]], [B1[part], B2[k : k + 1]], "relu")
         start += n
     return nets
+
+
+def _numpy_function(net: Any) -> Any:
+    """A 1-in/1-out network as a numpy function of a 1-D array (no torch call per evaluation)."""
+    from ..nets import as_numpy
+
+    mlp = as_numpy(net)
+    return lambda x: mlp.forward(np.asarray(x, dtype=np.float64)[:, None])[:, 0]
 
 
 class Approximation1D(LessonWidget):
@@ -115,43 +142,75 @@ class Approximation1D(LessonWidget):
     figure_px = (700, 320)
 
     def make_axes(self, figure: Figure) -> tuple[Axes, Axes]:
+        from matplotlib import ticker
+
         fit_ax, curve_ax = panel_axes(figure, 2, left=50, gap=66, bottom=40)
         fit_ax.locator_params(axis="x", nbins=5)
+        # Log axes set up once, with plain-text labels: mathtext labels (10^{-4}) and dozens of
+        # minor ticks would cost more than the rest of the drawing.
+        curve_ax.set_xscale("log")
+        curve_ax.set_yscale("log")
+        curve_ax.xaxis.set_major_locator(ticker.FixedLocator([1, 2, 4, 8, 16, 32, 64]))
+        curve_ax.xaxis.set_major_formatter(ticker.FormatStrFormatter("%g"))
+        curve_ax.yaxis.set_major_locator(ticker.LogLocator(numticks=8))
+        curve_ax.yaxis.set_major_formatter(ticker.LogFormatter(labelOnlyBase=True))
+        for axis in (curve_ax.xaxis, curve_ax.yaxis):
+            axis.set_minor_locator(ticker.NullLocator())
         return fit_ax, curve_ax
 
     def _curve(self, target: str, method: str, seed: int) -> dict:
-        """Every fit and sup error of one target and method (GD: for one seed), computed once."""
-        from ..approximation import as_function, interpolant_net, sigmoid_staircase, sup_error
+        """The sup error of every width of the curve (GD: for one seed), computed once.
+
+        The interpolant's errors come from ``np.interp`` through the knots, which is the
+        interpolant network's function (exactly, up to float64 rounding), so the 64 widths take
+        one vectorised pass instead of 64 networks; the width on show is measured on its network.
+        """
+        from ..approximation import knots, sigmoid_staircase, sup_error
         from ..approximation import target as get_target
 
         key = (target, method, seed if method == "gradient_descent" else None)
-        curves = self.__dict__.setdefault("_curves", {})
+        curves = self.cache("curves")
         if key not in curves:
+            if len(curves) >= 32:  # seeds of gradient descent could fill memory one by one
+                curves.pop(next(iter(curves)))
             f = get_target(target)
+            grid = np.linspace(-1.0, 1.0, _WIDGET_GRID)
+            exact = f(grid)
+            fits: dict[int, Any] = {}
             if method == "gradient_descent":
                 units = list(_GD_CURVE_UNITS)
-                fits = {n: as_function(net) for n, net in _train_shallow_together(f, units, seed=seed).items()}
+                fits = {n: _numpy_function(net) for n, net in _train_shallow_together(f, units, seed=seed).items()}
+                errors = {n: sup_error(fits[n], f, n_grid=_WIDGET_GRID) for n in units}
+            elif method == "interpolant":
+                units = list(range(1, _MAX_UNITS + 1))
+                errors = {}
+                for n in units:
+                    xs = knots(n)
+                    errors[n] = float(np.abs(np.interp(grid, xs, f(xs)) - exact).max())
             else:
                 units = list(range(1, _MAX_UNITS + 1))
-                build = (lambda n: as_function(interpolant_net(f, n))) if method == "interpolant" else (
-                    lambda n: sigmoid_staircase(f, n))
-                fits = {n: build(n) for n in units}
-            errors = {n: sup_error(fits[n], f, n_grid=_WIDGET_GRID) for n in units}
+                fits = {n: sigmoid_staircase(f, n) for n in units}
+                errors = {n: float(np.abs(fits[n](grid) - exact).max()) for n in units}
             curves[key] = {"target": f, "fits": fits, "errors": errors}
         return curves[key]
 
     def compute(self, *, target: str, units: int, method: str, seed: int) -> dict:
-        from ..approximation import as_function, interpolation_bound, knots, sup_error
+        from ..approximation import interpolant_net, interpolation_bound, knots, sup_error
 
         curve = self._curve(target, method, seed)
-        f, fits, errors = curve["target"], dict(curve["fits"]), dict(curve["errors"])
-        if units not in fits:  # gradient descent at a width off its curve: train that one too
-            fits[units] = as_function(_train_shallow_together(f, [units], seed=seed)[units])
-            errors[units] = sup_error(fits[units], f, n_grid=_WIDGET_GRID)
+        f, fits, errors = curve["target"], curve["fits"], dict(curve["errors"])
+        if units in fits:
+            fit = fits[units]
+        elif method == "interpolant":
+            fit = _numpy_function(interpolant_net(f, units))
+            errors[units] = sup_error(fit, f, n_grid=_WIDGET_GRID)  # the network on show, measured
+        else:  # gradient descent at a width off its curve: train that one too
+            fit = _numpy_function(_train_shallow_together(f, [units], seed=seed)[units])
+            errors[units] = sup_error(fit, f, n_grid=_WIDGET_GRID)
         widths = np.array(sorted(errors))
         return {
             "target": f,
-            "fit": fits[units],
+            "fit": fit,
             "error": float(errors[units]),
             "units": widths,
             "errors": np.array([errors[n] for n in widths]),

@@ -130,13 +130,14 @@ class RegionExplorer(RegionMap2D):
         from ..regions import breakpoints_1d, regions_2d
 
         key = (depth, width, sigma_w, sigma_b, activation, seed)
-        cached = getattr(self, "_net_cache", None)
-        if cached is not None and cached[0] == key:
-            net, regions = cached[1]  # only the slice moved: the same network and map
+        maps = self.cache("maps")
+        if key in maps:
+            net, regions = maps[key]  # only the slice moved: the same network and map
         else:
             net = random_mlp(2, [width] * depth, activation=activation, sigma_w=sigma_w, sigma_b=sigma_b, seed=seed)
             regions = regions_2d(net, box=self.box)
-            self._net_cache = (key, (net, regions))
+            maps.clear()  # one map at a time: the result cache already keeps recent states
+            maps[key] = (net, regions)
         start, end = np.array([self.box[0], slice_y]), np.array([self.box[1], slice_y])
         breakpoints = np.asarray(breakpoints_1d(net, start, end), dtype=np.float64)
         return {"net": net, "regions": regions, "pieces": regions.count_pieces(), "start": start, "end": end,
