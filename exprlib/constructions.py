@@ -404,6 +404,17 @@ def zigzag_layer(width: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.nda
     ValueError
         If ``width`` < 3.
 
+    Notes
+    -----
+    Why three units at least: on the first tooth only the left-facing unit is on, so g's slope
+    there is minus that unit's slope jump. With teeth of equal width every jump is twice a
+    tooth's slope, so no unit's jump fits, and the first tooth is made half as wide. Facing left
+    at the first kink would leave g flat between the first and second kinks (nothing is on
+    there), so the left-facing unit sits at the third kink: n >= 3. Two units cannot make three
+    alternating teeth at all: facing the same way they leave g flat at one end, and with
+    relu(s - c_1) and relu(c_2 - s) the slopes are -a_2, a_1 - a_2 and a_1, which cannot
+    alternate in sign.
+
     References
     ----------
     T. Serra, C. Tjandraatmadja, S. Ramalingam, "Bounding and counting linear regions of deep
