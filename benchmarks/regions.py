@@ -5,12 +5,17 @@ Usage (from the repository root)::
     .venv/bin/python benchmarks/regions.py            # every fixture, 2 repeats, dense sampling
     .venv/bin/python benchmarks/regions.py --quick    # 1 repeat, coarser sampling
     .venv/bin/python benchmarks/regions.py --only 1d  # only the 1-D (segment) fixtures
+    .venv/bin/python benchmarks/regions.py --markdown # the README's table, from this one run
 
 For every ``.npz`` in ``benchmarks/nets`` it prints one row: the expected count (parsed
 from that folder's README table), the exact count, the best wall time over the repeats,
 regions per second, the peak traced memory, and the dense-sampling count
 (:func:`exprlib.regions.count_regions_sampled`) timed in the same run, as ratios. The exit
 status is 1 if any exact count differs from the README (or a counter is missing), else 0.
+
+``--markdown`` prints the same run as the markdown table of the repository's README (fixture,
+exact regions, exprlib's time, peak memory, the dense-sampling count and its time), followed
+by a line naming the command, the date and the machine, so the table is never a mix of runs.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from exprlib import regions
-from exprlib.nets import load_npz
+from exprlib.nets import as_numpy, load_npz
 
 NETS_DIR = Path(__file__).resolve().parent / "nets"
 
@@ -55,6 +60,8 @@ class Row:
     sampled: int | None = None
     sampled_seconds: float = float("nan")
     error: str = ""
+    widths: tuple[int, ...] = ()
+    in_dim: int = 0
 
     @property
     def ok(self) -> bool:
@@ -100,6 +107,8 @@ def _peak_mb(func) -> float:
 def run_one(path: Path, task: str, expected: int | None, *, repeats: int, samples_1d: int, resolution: int) -> Row:
     row = Row(path.name, task, expected)
     net = load_npz(path, _activation(path.name))
+    mlp = as_numpy(net)
+    row.widths, row.in_dim = tuple(mlp.widths), mlp.in_dim
     if task == "1-D":
         with np.load(path) as data:
             start, end = data["start"], data["end"]
@@ -146,12 +155,64 @@ def print_table(rows: list[Row], samples_1d: int, resolution: int) -> None:
     )
 
 
+def describe(name: str, task: str, widths: tuple[int, ...], in_dim: int) -> str:
+    """A fixture as the README names it: "ReLU [128]×4, box [−1, 1]²" or "hard-tanh 100 inputs, [100]×12, a segment (1-D)"."""
+    act = "hard-tanh" if _activation(name) == "hardtanh" else "ReLU"
+    if len(set(widths)) == 1:
+        shape = f"[{widths[0]}]×{len(widths)}"
+    else:
+        shape = "[" + ", ".join(map(str, widths)) + "]"
+    if task == "1-D":
+        return f"{act} {in_dim} inputs, {shape}, a segment (1-D)"
+    return f"{act} {shape}, box [−1, 1]²"
+
+
+def _seconds(x: float) -> str:
+    return f"{x:.2g} s" if x < 10 else f"{x:.0f} s"
+
+
+def _thin(n: int) -> str:
+    return f"{n:,}".replace(",", "\u202f")  # narrow no-break space, as in the README
+
+
+def print_markdown(rows: list[Row], samples_1d: int, resolution: int, repeats: int, argv: list[str]) -> None:
+    """The README's benchmark table from this run, and the line that says where it came from."""
+    print("| fixture | exact regions | exprlib (best of {}) | peak memory | dense sampling: count, time |".format(repeats))
+    print("|---|---:|---:|---:|---|")
+    for r in rows:
+        if r.error:
+            print(f"| {describe(r.name, r.task, r.widths, r.in_dim)} | error: {r.error} | | | |")
+            continue
+        grid = f"10{_superscript(samples_1d)} points" if r.task == "1-D" else f"{resolution}²"
+        print(
+            f"| {describe(r.name, r.task, r.widths, r.in_dim)} | {_thin(r.exact)} | {_seconds(r.seconds)} | {r.peak_mb:.0f} MiB | "
+            f"{_thin(r.sampled)} from {grid}, {_seconds(r.sampled_seconds)} |"
+        )
+    command = " ".join([".venv/bin/python", "benchmarks/regions.py", *argv])
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(
+        f"\nProduced by `{command}` on {time.strftime('%Y-%m-%d', time.gmtime())}: "
+        f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPU cores (load average {load:.1f} at the end), "
+        f"numpy {np.__version__}, float64. Times are wall-clock seconds of one process; peak memory is "
+        "what `tracemalloc` traced in one extra run (numpy's buffers)."
+    )
+
+
+def _superscript(n: int) -> str:
+    exponent = round(np.log10(n)) if n > 0 else 0
+    if 10**exponent != n:
+        return f" × {n:,}"
+    return str(exponent).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="one repeat and coarser sampling")
     parser.add_argument("--only", choices=("1d", "2d", "all"), default="all", help="which fixtures to run")
     parser.add_argument("--nets", type=Path, default=NETS_DIR, help="folder with the .npz fixtures and README.md")
     parser.add_argument("--repeats", type=int, default=None, help="timed repeats per net (best is kept)")
+    parser.add_argument("--markdown", action="store_true", help="print the README's markdown table of this run")
+    raw_argv = sys.argv[1:] if argv is None else list(argv)
     args = parser.parse_args(argv)
     repeats = args.repeats or (1 if args.quick else 2)
     samples_1d = 10_000 if args.quick else 100_000
@@ -162,11 +223,12 @@ def main(argv: list[str] | None = None) -> int:
     if not paths:
         print(f"no .npz fixtures in {args.nets}", file=sys.stderr)
         return 1
-    print(
-        f"exprlib region benchmark: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
-        f"numpy {np.__version__}, python {platform.python_version()}; timings are wall-clock seconds and "
-        "depend on what else runs on the machine.\n"
-    )
+    if not args.markdown:
+        print(
+            f"exprlib region benchmark: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
+            f"numpy {np.__version__}, python {platform.python_version()}; timings are wall-clock seconds and "
+            "depend on what else runs on the machine.\n"
+        )
     rows = []
     for path in paths:
         task, expected = table.get(path.name, (None, KNOWN_COUNTS.get(path.name)))
@@ -177,12 +239,15 @@ def main(argv: list[str] | None = None) -> int:
             continue
         rows.append(run_one(path, task, expected, repeats=repeats, samples_1d=samples_1d, resolution=resolution))
         print(f"  done {path.name}", file=sys.stderr)
-    print_table(rows, samples_1d, resolution)
+    if args.markdown:
+        print_markdown(rows, samples_1d, resolution, repeats, raw_argv)
+    else:
+        print_table(rows, samples_1d, resolution)
     bad = [r.name for r in rows if not r.ok]
     if bad:
         print(f"\nFAILED: {', '.join(bad)}", file=sys.stderr)
         return 1
-    print("\nall counts match the README.")
+    print("\nall counts match the README.", file=sys.stderr if args.markdown else sys.stdout)
     return 0
 
 

@@ -3,7 +3,7 @@
 Hand-computed example tables (degenerate cases in the tables themselves), the sawtooth's 2**depth
 regions, the shared 1-D fixture's exact count, agreement between the batched entry points
 (lines, polylines) and single segments, exact arcs against fine samplings, rescaling invariance,
-and the error paths. Brute-force oracle and hypothesis properties over random nets live in
+the size budgets (refusals with their estimate, exact streamed counts) and the error paths. Brute-force oracle and hypothesis properties over random nets live in
 ``test_regions_properties.py``; they are not repeated here.
 """
 
@@ -21,8 +21,12 @@ from torch import nn
 
 import exprlib.regions._line as line_module
 import exprlib.regions._sampled as sampled_module
+from exprlib.constructions import sawtooth as telgarsky_sawtooth
 from exprlib.nets import as_numpy, from_weights, load_npz, random_mlp
 from exprlib.regions import (
+    DEFAULT_MAX_REGIONS,
+    DEFAULT_MEMORY_BUDGET,
+    RegionBudgetError,
     activation_pattern,
     breakpoints_1d,
     breakpoints_arc,
@@ -711,3 +715,112 @@ def test_invalid_inputs_raise(case):
     func, args, kwargs, error, message = INVALID[case]
     with pytest.raises(error, match=message):
         func(*args, **kwargs)
+
+
+# --------------------------------------------------------------------------------------------------
+# size budgets: a clear error (or a streamed count), never a dead kernel (issue 7)
+
+ZERO, ONE = np.array([0.0]), np.array([1.0])
+
+
+def test_budget_defaults_fit_a_student_laptop():
+    assert DEFAULT_MEMORY_BUDGET == 2 * 2**30
+    assert DEFAULT_MAX_REGIONS == 10**7
+    assert issubclass(RegionBudgetError, ValueError)
+    exact = (breakpoints_1d, count_regions_1d, count_pieces_1d, breakpoints_arc, count_regions_arc)
+    batched = (breakpoints_polyline, count_regions_polyline, count_regions_lines)
+    for func in exact + batched:
+        assert "memory_budget" in func.__doc__ and "RegionBudgetError" in func.__doc__
+
+
+def test_count_regions_1d_refuses_sawtooth_30_at_once_with_the_estimate():
+    # issue 7: 2**30 ~ 1.1e9 regions used to be killed for memory. The growth (x2 per layer) is
+    # seen by layer 12, long before any large array exists.
+    with pytest.raises(RegionBudgetError) as info:
+        count_regions_1d(telgarsky_sawtooth(30), ZERO, ONE)
+    message = str(info.value)
+    assert "an estimated 1.1e+09" in message and "growing x2 per layer" in message
+    assert "Shrink the segment (start, end), or the net's depth or width" in message
+    assert "max_regions=10,000,000" in message and "raise max_regions" in message
+    assert info.value.reached < 10_000 and info.value.estimate == pytest.approx(2**30, rel=0.01)
+
+
+def test_breakpoints_1d_refuses_sawtooth_30_beyond_the_memory_budget():
+    with pytest.raises(RegionBudgetError, match=r"memory_budget=2147483648 \(2 GiB\)") as info:
+        breakpoints_1d(telgarsky_sawtooth(30), ZERO, ONE)
+    message = str(info.value)
+    assert "GiB" in message and "start, end" in message and "depth or width" in message
+    assert "count_regions_1d streams the segment in pieces" in message
+
+
+def test_refusal_names_the_count_reached_when_the_estimate_is_low():
+    # a budget below what even one layer needs: the hard limit, not the extrapolation, refuses
+    net = random_mlp(1, [16, 16], sigma_b=1.0, seed=0)
+    with pytest.raises(RegionBudgetError, match=r"the segment reaches \d+ breakpoints in layer 1 of 2"):
+        breakpoints_1d(net, [-3.0], [3.0], memory_budget=100)
+    with pytest.raises(RegionBudgetError, match=r"memory_budget=100 \(100 B\)"):
+        count_pieces_1d(net, [-3.0], [3.0], memory_budget=100)
+
+
+@pytest.mark.parametrize("depth", [6, 11, 14])
+def test_count_regions_1d_streams_exactly_beyond_the_memory_budget(depth):
+    net = telgarsky_sawtooth(depth)
+    # budget of ~300 points: the segment is counted in many pieces, whose ends often sit on
+    # the dyadic points where the sawtooth's units touch zero
+    assert count_regions_1d(net, ZERO, ONE, memory_budget=100_000) == 2**depth
+    assert count_regions_1d(net, ZERO, ONE, memory_budget=None, max_regions=None) == 2**depth
+
+
+def test_count_regions_1d_streams_random_nets_exactly():
+    for seed in range(4):
+        activation = "hardtanh" if seed % 2 else "relu"
+        net = random_mlp(3, [12] * 5, activation=activation, sigma_w=3.0, sigma_b=0.5, seed=seed)
+        start, end = np.array([-3.0, -2.0, -1.0]), np.array([3.0, 2.0, 1.5])
+        assert count_regions_1d(net, start, end, memory_budget=1) == len(breakpoints_1d(net, start, end)) + 1
+
+
+@pytest.mark.slow
+def test_hardtanh_fixture_streamed_count_is_exact():
+    net = load_npz(HARDTANH_FIXTURE, "hardtanh")
+    with np.load(HARDTANH_FIXTURE) as data:
+        start, end = data["start"], data["end"]
+    # one pass would need ~590 MB by the budget's measure: 150 MB makes it stream in pieces
+    assert count_regions_1d(net, start, end, memory_budget=150e6) == 117_453  # benchmarks/nets/README.md
+    with pytest.raises(RegionBudgetError, match=r"breakpoints_1d refused .* memory_budget=150000000"):
+        breakpoints_1d(net, start, end, memory_budget=150e6)
+
+
+def test_count_regions_1d_refuses_a_stream_that_finds_more_than_max_regions():
+    # 2**14 regions: too many for max_regions=5000, seen while streaming (the estimate from
+    # growth fires only 4x over the limit)
+    with pytest.raises(RegionBudgetError, match=r"max_regions=5,000"):
+        count_regions_1d(telgarsky_sawtooth(14), ZERO, ONE, memory_budget=100_000, max_regions=5_000)
+    assert count_regions_1d(telgarsky_sawtooth(12), ZERO, ONE, max_regions=5_000) == 4096
+
+
+def test_batched_and_arc_forms_refuse_beyond_the_memory_budget():
+    net = telgarsky_sawtooth(24)
+    with pytest.raises(RegionBudgetError, match=r"polyline between points\[0\] and points\[2\].*Shrink the polyline"):
+        count_regions_polyline(net, [[0.0], [1.0], [0.0]], memory_budget=1e6)
+    with pytest.raises(RegionBudgetError, match=r"starts\[0:1\].*Shrink the segments \(starts, ends\)"):
+        count_regions_lines(net, [[0.0]], [[1.0]], memory_budget=1e6)
+    deep = random_mlp(2, [32] * 8, sigma_w=4.0, sigma_b=0.3, seed=0)
+    with pytest.raises(RegionBudgetError, match=r"breakpoints_arc refused .* Shrink the arc \(x0, x1\)"):
+        count_regions_arc(deep, [3.0, 0.0], [0.0, 3.0], memory_budget=1e5)
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, message",
+    [
+        ({"memory_budget": 0}, ValueError, r"memory_budget must be a positive number of bytes .* got 0"),
+        ({"memory_budget": -1.0}, ValueError, r"memory_budget must be a positive number of bytes"),
+        ({"memory_budget": float("nan")}, ValueError, r"memory_budget must be a positive number of bytes"),
+        ({"memory_budget": "2GB"}, TypeError, r"memory_budget must be a number of bytes or None, got '2GB'"),
+        ({"memory_budget": True}, TypeError, r"memory_budget must be a number of bytes or None"),
+        ({"max_regions": 0}, ValueError, r"max_regions must be >= 1 \(or None for no limit\), got 0"),
+        ({"max_regions": 1e6}, TypeError, r"max_regions must be an int or None, got 1000000.0"),
+    ],
+)
+def test_budget_arguments_are_validated(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        count_regions_1d(telgarsky_sawtooth(2), ZERO, ONE, **kwargs)

@@ -2,7 +2,7 @@
 
 Hand-checkable arrangements, the benchmark fixtures' agreed counts, the invariants of
 ``Regions2D.self_check`` on random nets, theorems (Zaslavsky), slices vs. folding by hand, the
-sampled lower bound, linear pieces, and the error paths. The brute-force rational oracle and the
+sampled lower bound, linear pieces, the memory budget's refusals, and the error paths. The brute-force rational oracle and the
 hypothesis comparison against it live in ``test_regions_properties.py``.
 """
 
@@ -16,8 +16,9 @@ import pytest
 import torch
 from torch import nn
 
+from exprlib.constructions import montufar_net
 from exprlib.nets import as_numpy, from_weights, load_npz, random_mlp
-from exprlib.regions import Regions2D, activation_pattern, count_regions_2d, regions_2d
+from exprlib.regions import RegionBudgetError, Regions2D, activation_pattern, count_regions_2d, regions_2d
 
 from common import BENCHMARK_NETS as BENCHMARKS
 SQUARE = (-1.0, 1.0, -1.0, 1.0)
@@ -432,3 +433,46 @@ def test_polygon_index_validation():
         result.polygon(2)
     with pytest.raises(TypeError, match="i must be an int, got 0.5"):
         result.polygon(0.5)
+
+
+# --------------------------------------------------------------------------------------------------
+# the memory budget: a clear error before a slice with millions of regions exhausts memory (issue 7)
+
+# Montufar's folding net with widths [8] * 5 folds [0, 1]^2 onto itself 4**8 times, with 37
+# regions of the last layer's arrangement in every fold: 2.4 million regions on the unit square.
+MILLIONS = montufar_net(2, [8] * 5)
+UNIT_SQUARE = (0.0, 1.0, 0.0, 1.0)
+
+
+def test_regions_2d_refuses_millions_of_regions_with_estimate_and_what_to_shrink():
+    # the default budget would also refuse, but only after ~750 000 regions (seconds, ~0.8 GB)
+    with pytest.raises(RegionBudgetError) as info:
+        count_regions_2d(MILLIONS, UNIT_SQUARE, memory_budget=50e6)
+    message = str(info.value)
+    assert message.startswith("regions_2d refused before running out of memory: the box (0.0, 1.0, 0.0, 1.0)")
+    assert "an estimated 1,048,576 by the end (growing x16 per layer)" in message
+    assert "memory_budget=50000000 (47.7 MiB)" in message
+    assert "Shrink the box, or the net's depth or width, or raise memory_budget (None: no limit)." in message
+    assert isinstance(info.value, ValueError) and info.value.estimate > 1e6
+
+
+def test_regions_2d_refuses_when_the_count_itself_passes_the_budget():
+    # 1180 regions, room for about 100: refused on the count reached, within the last layer
+    net = load_npz(BENCHMARKS / "relu_2in_32x32x32_seed0.npz")
+    with pytest.raises(RegionBudgetError, match=r"the box \(-1.0, 1.0, -1.0, 1.0\) reaches \d+ regions in layer"):
+        regions_2d(net, SQUARE, memory_budget=1e6)
+    assert count_regions_2d(net, SQUARE, memory_budget=None) == 1180
+    # a smaller box has fewer regions: what the message tells the student to try
+    assert count_regions_2d(net, (0.0, 0.1, 0.0, 0.1), memory_budget=1e6) < 100
+
+
+@pytest.mark.parametrize(
+    "budget, error, message",
+    [
+        (0, ValueError, r"memory_budget must be a positive number of bytes \(or None for no limit\), got 0"),
+        ("lots", TypeError, r"memory_budget must be a number of bytes or None, got 'lots'"),
+    ],
+)
+def test_regions_2d_validates_the_memory_budget(budget, error, message):
+    with pytest.raises(error, match=message):
+        regions_2d(MILLIONS, UNIT_SQUARE, memory_budget=budget)

@@ -23,6 +23,8 @@ from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
 import exprlib.regions as regions
+import exprlib.regions._line as line_module
+from exprlib.nets import as_numpy
 from brute import euler_characteristic, pattern_at, polygon_area, split_2d, walk_1d
 from common import BIAS_FREE, CANCELLING, CANONICAL, DUPLICATED, HARDTANH_ONE, ZERO_NET, RawNet, sawtooth, to_torch
 
@@ -190,6 +192,8 @@ def _check_1d(case: RawNet, start: np.ndarray, end: np.ndarray, *, generic: bool
 
     count = regions.count_regions_1d(net, start, end)
     assert count == oracle.count
+    # a budget too small for one pass: counted in pieces, the same exact count
+    assert regions.count_regions_1d(net, start, end, memory_budget=1) == oracle.count
     cuts = np.asarray(regions.breakpoints_1d(net, start, end), dtype=np.float64)
     expected_cuts = np.array([float(t) for t in oracle.breakpoints])
     assert cuts.shape == expected_cuts.shape
@@ -604,6 +608,20 @@ def test_1d_degenerate_grid_nets_match_oracle(data):
     case = data.draw(grid_nets())
     start, end = _segment(data.draw, case, grid=True)
     _check_1d(case, start, end, generic=False)
+
+
+@PROPERTY
+@given(data=st.data(), pieces=st.sampled_from([2, 3, 4, 5, 8, 16]))
+def test_1d_streamed_count_in_equal_pieces_matches_oracle(data, pieces):
+    # A stream cuts the segment at i / pieces: with grid nets and grid end points these cuts
+    # often land exactly on breakpoints, touching points and zero crossings of bias-free units.
+    case = data.draw(grid_nets())
+    start, end = _segment(data.draw, case, grid=True)
+    oracle = walk_1d(*case.raw, start, end)
+    limit = line_module._STREAM_MIN_POINTS
+    estimate = pieces * limit * line_module._STREAM_PIECE_FRACTION  # makes the stream use `pieces`
+    count = line_module._stream_count(as_numpy(case.torch()), start, end, estimate, limit, math.inf)
+    assert count == oracle.count
 
 
 @PROPERTY
