@@ -217,17 +217,19 @@ def plot_folding(widths: Sequence[int] = (4, 4, 4), *, resolution: int = 240, fi
     if figure is None:
         import matplotlib.pyplot as plt
 
-        figure = plt.figure(figsize=(2.6 * (len(folds) + 1), 3.0), layout="constrained")
+        figure = plt.figure(figsize=(2.3 * (len(folds) + 1), 2.8), layout="constrained")
         _crisp_inline()
     axes = figure.subplots(1, len(folds) + 1)
     for l, (ax, signal) in enumerate(zip(axes, folds)):
         colours = np.stack([signal[:, 0], 0.35 + 0.3 * signal[:, 0] * signal[:, 1], signal[:, 1]], axis=1)
         ax.imshow(np.clip(colours, 0, 1).reshape(resolution, resolution, 3), origin="lower", extent=(0, 1, 0, 1))
         copies = int(np.prod([n // 2 for n in widths[:l]])) ** 2
-        ax.set_title("the input square" if l == 0 else f"after {l} fold{'s' * (l > 1)}: {copies} copies")
+        ax.set_title("the input square" if l == 0 else f"after {l} fold{'s' * (l > 1)}: {copies} copies", fontsize=10)
         ax.set_xlabel("input $x_1$")
         ax.set_ylabel("input $x_2$" if l == 0 else "")
     regions = regions_2d(montufar_net(2, widths), (0.0, 1.0, 0.0, 1.0))
     plot_regions_2d(regions, ax=axes[-1], title=f"{len(regions)} regions (bound {montufar_lower(2, widths)})")
+    axes[-1].title.set_fontsize(10)
+    axes[-1].set_ylabel("")  # the same input square as the first panel
     figure.suptitle(f"Montúfar's folding, widths {_widths_text(widths)}")
     return figure
