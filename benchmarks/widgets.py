@@ -47,7 +47,7 @@ TARGET_HEAVIEST_MS = 500.0
 # The heaviest state of each widget where "every number at its maximum" is not it or not allowed.
 HEAVIEST = {
     "approx1d": "target=sawtooth;units=64;method=gradient_descent;seed=999",
-    "regionexplorer": "depth=4;width=12;sigma_w=3.0;sigma_b=2.0;activation=hardtanh;slice_y=1.0;seed=0",
+    "regionexplorer": "depth=5;width=9;sigma_w=3.0;sigma_b=0.5;activation=hardtanh;slice_y=0.0;seed=0",
 }
 
 

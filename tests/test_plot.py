@@ -199,3 +199,14 @@ def test_errors_at_rounding_level_are_labelled_not_drawn_as_measured():
 def test_breakpoint_lines_are_one_collection():
     ax = plot_function_1d(random_mlp(1, [8, 8], sigma_b=1.0, seed=0), ax=_axes())
     assert len(ax.lines) == 2 and len(ax.collections) == 1  # the curve, its dots, and all the vertical lines
+
+
+def test_error_points_can_stand_alone_when_they_do_not_form_a_trend():
+    from exprlib.plot import plot_error_curve
+
+    units = np.array([16, 23, 32])
+    ax = plot_error_curve(units, [0.025, 0.029, 0.022], ax=_axes(), label="|x - c|", bound=1.0 / units,
+                          bound_label="h/2", join=False)
+    points, envelope = ax.lines[:2]
+    assert points.get_linestyle() == "None" and points.get_marker() == "o"
+    assert envelope.get_label() == "h/2" and (envelope.get_ydata() >= points.get_ydata()).all()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import matplotlib
+import matplotlib.ticker
 import numpy as np
 from matplotlib.axes import Axes
 
@@ -117,6 +119,7 @@ def plot_error_curve(
     bound_label: str = "bound h²/8·max|f''|",
     highlight: int | None = None,
     title: str | None = None,
+    join: bool = True,
 ) -> Axes:
     """Draw sup error against the number of units on log-log axes, with an optional bound.
 
@@ -144,6 +147,10 @@ def plot_error_curve(
         A unit count to mark with a vertical line.
     title : str, optional
         Defaults to "sup error against width".
+    join : bool
+        Join the points with a line. Pass False when the error jumps from one width to the
+        next for a reason other than the width (|x - c|: where the kink falls in its cell), so
+        that no zig-zag suggests a trend; a bound such as h/2 then shows the envelope.
 
     Returns
     -------
@@ -177,13 +184,15 @@ def plot_error_curve(
             raise ValueError(f"bound must have one value per unit count ({units.shape}), got {bound.shape}")
     ax = _new_axes(ax)
 
-    (line,) = ax.plot(units, np.maximum(errors, _ERROR_FLOOR), "o-", markersize=3.5, linewidth=1.2, label=label,
-                      zorder=2)
+    (line,) = ax.plot(units, np.maximum(errors, _ERROR_FLOOR), "o-" if join else "o", markersize=3.5, linewidth=1.2,
+                      label=label, zorder=2)
     if bound is not None:
         finite = np.isfinite(bound)
         if finite.any():
-            # Above the data and in short dashes: a bound that the data nearly meets must stay visible.
-            ax.plot(units[finite], bound[finite], linestyle=(0, (3, 2)), color=line.get_color(), linewidth=1.4,
+            # Above the data, in short dashes of a darker shade: a bound that the data nearly meets
+            # (the sine's) must stay visible on top of it.
+            darker = tuple(0.55 * c for c in matplotlib.colors.to_rgb(line.get_color()))
+            ax.plot(units[finite], bound[finite], linestyle=(0, (3, 2)), color=darker, linewidth=1.4,
                     label=bound_label, zorder=3)
     if highlight is not None:
         ax.axvline(highlight, color="0.5", linewidth=0.8, linestyle=":")
@@ -196,6 +205,9 @@ def plot_error_curve(
         ax.set_ylim(bottom=_ERROR_FLOOR / 10)
     if ax.get_xscale() != "log":  # setting it again would replace locators a caller chose
         ax.set_xscale("log")
+        # Plain labels (20, 30, 100) rather than 2×10¹: unit counts are read as numbers.
+        ax.xaxis.set_major_formatter(matplotlib.ticker.LogFormatter())
+        ax.xaxis.set_minor_formatter(matplotlib.ticker.LogFormatter(labelOnlyBase=False, minor_thresholds=(1.5, 0.5)))
     if ax.get_yscale() != "log":
         ax.set_yscale("log")
     ax.set_xlabel("hidden units n (log scale)")
