@@ -6,6 +6,7 @@ Usage (from the repository root)::
     .venv/bin/python benchmarks/regions.py --quick    # 1 repeat, coarser sampling
     .venv/bin/python benchmarks/regions.py --only 1d  # only the 1-D (segment) fixtures
     .venv/bin/python benchmarks/regions.py --markdown # the README's table, from this one run
+    .venv/bin/python benchmarks/regions.py --budgets  # refusals of huge inputs: time, peak memory
 
 For every ``.npz`` in ``benchmarks/nets`` it prints one row: the expected count (parsed
 from that folder's README table), the exact count, the best wall time over the repeats,
@@ -61,6 +62,8 @@ class Row:
     sampled_seconds: float = float("nan")
     error: str = ""
     widths: tuple[int, ...] = ()
+    cpu_seconds: float = float("nan")
+    sampled_cpu_seconds: float = float("nan")
     in_dim: int = 0
 
     @property
@@ -84,13 +87,16 @@ def _activation(name: str) -> str:
     return "hardtanh" if name.startswith("hardtanh") else "relu"
 
 
-def _timed(func, repeats: int) -> tuple[object, float]:
-    best, result = float("inf"), None
+def _timed(func, repeats: int) -> tuple[object, float, float]:
+    """The result, the best wall-clock time and the CPU time of that run (all threads)."""
+    best, cpu, result = float("inf"), float("nan"), None
     for _ in range(repeats):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         result = func()
-        best = min(best, time.perf_counter() - start)
-    return result, best
+        wall = time.perf_counter() - start
+        if wall < best:
+            best, cpu = wall, time.process_time() - start_cpu
+    return result, best, cpu
 
 
 def _peak_mb(func) -> float:
@@ -122,9 +128,9 @@ def run_one(path: Path, task: str, expected: int | None, *, repeats: int, sample
         exact = lambda: counter(net, box=BOX)  # noqa: E731
         sampled = lambda: regions.count_regions_sampled(net, box=BOX, resolution=resolution)  # noqa: E731
     try:
-        row.exact, row.seconds = _timed(exact, repeats)
+        row.exact, row.seconds, row.cpu_seconds = _timed(exact, repeats)
         row.peak_mb = _peak_mb(exact)
-        row.sampled, row.sampled_seconds = _timed(sampled, 1)
+        row.sampled, row.sampled_seconds, row.sampled_cpu_seconds = _timed(sampled, 1)
     except Exception as err:  # report and keep going: one broken counter must not hide the rest
         row.error = f"{type(err).__name__}: {err}"
     return row
@@ -177,24 +183,29 @@ def _thin(n: int) -> str:
 
 def print_markdown(rows: list[Row], samples_1d: int, resolution: int, repeats: int, argv: list[str]) -> None:
     """The README's benchmark table from this run, and the line that says where it came from."""
-    print("| fixture | exact regions | exprlib (best of {}) | peak memory | dense sampling: count, time |".format(repeats))
+    print(
+        f"| fixture | exact regions | exprlib: wall (CPU), best of {repeats} | peak memory "
+        "| dense sampling: count, wall (CPU) |"
+    )
     print("|---|---:|---:|---:|---|")
-    for r in rows:
+    for r in sorted(rows, key=lambda r: (r.task, r.expected or 0)):
         if r.error:
             print(f"| {describe(r.name, r.task, r.widths, r.in_dim)} | error: {r.error} | | | |")
             continue
         grid = f"10{_superscript(samples_1d)} points" if r.task == "1-D" else f"{resolution}²"
         print(
-            f"| {describe(r.name, r.task, r.widths, r.in_dim)} | {_thin(r.exact)} | {_seconds(r.seconds)} | {r.peak_mb:.0f} MiB | "
-            f"{_thin(r.sampled)} from {grid}, {_seconds(r.sampled_seconds)} |"
+            f"| {describe(r.name, r.task, r.widths, r.in_dim)} | {_thin(r.exact)} | "
+            f"{_seconds(r.seconds)} ({_seconds(r.cpu_seconds)}) | {r.peak_mb:.0f} MiB | "
+            f"{_thin(r.sampled)} from {grid}, {_seconds(r.sampled_seconds)} ({_seconds(r.sampled_cpu_seconds)}) |"
         )
     command = " ".join([".venv/bin/python", "benchmarks/regions.py", *argv])
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(
         f"\nProduced by `{command}` on {time.strftime('%Y-%m-%d', time.gmtime())}: "
         f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPU cores (load average {load:.1f} at the end), "
-        f"numpy {np.__version__}, float64. Times are wall-clock seconds of one process; peak memory is "
-        "what `tracemalloc` traced in one extra run (numpy's buffers)."
+        f"numpy {np.__version__}, float64. Wall-clock seconds of one process, and in brackets its CPU "
+        "seconds (all threads), which depend less on what else runs; peak memory is what `tracemalloc` "
+        "traced in one extra run (numpy's buffers)."
     )
 
 
@@ -205,6 +216,50 @@ def _superscript(n: int) -> str:
     return str(exponent).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
 
 
+def run_budgets(nets_dir: Path) -> int:
+    """Time and peak memory of the size budgets: refusals of huge inputs, a streamed 1-D count.
+
+    Each case runs once under tracemalloc (which slows allocation: the times are upper bounds).
+    Returns 1 if a case that must be refused was not, or the streamed count is wrong.
+    """
+    from exprlib.constructions import montufar_net, sawtooth
+
+    fixture = nets_dir / "hardtanh_100in_100x12_sw2-16_sb2-0.3_seed0.npz"
+    with np.load(fixture) as data:
+        start, end = data["start"], data["end"]
+    hardtanh = load_npz(fixture, "hardtanh")
+    cases = [
+        ("count_regions_1d(sawtooth(30), [0], [1])", lambda: regions.count_regions_1d(sawtooth(30), [0.0], [1.0]), None),
+        ("breakpoints_1d(sawtooth(30), [0], [1])", lambda: regions.breakpoints_1d(sawtooth(30), [0.0], [1.0]), None),
+        (
+            "count_regions_2d(montufar_net(2, [8] * 5), (0, 1, 0, 1))",
+            lambda: regions.count_regions_2d(montufar_net(2, [8] * 5), (0, 1, 0, 1)),
+            None,
+        ),
+        (
+            "count_regions_1d(hard-tanh fixture, memory_budget=100e6)  # streamed",
+            lambda: regions.count_regions_1d(hardtanh, start, end, memory_budget=100e6),
+            117_453,
+        ),
+    ]
+    failed = 0
+    for label, func, expected in cases:
+        tracemalloc.start()
+        begin = time.perf_counter()
+        try:
+            outcome = f"returned {func()}"
+            ok = expected is not None and outcome == f"returned {expected}"
+        except regions.RegionBudgetError as err:
+            outcome = f"RegionBudgetError: {err}"
+            ok = expected is None
+        seconds = time.perf_counter() - begin
+        peak = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+        failed += not ok
+        print(f"- `{label}`: {seconds:.2f} s, peak {peak:.0f} MiB{'' if ok else ' -- UNEXPECTED'}\n  {outcome}\n")
+    return 1 if failed else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="one repeat and coarser sampling")
@@ -212,12 +267,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--nets", type=Path, default=NETS_DIR, help="folder with the .npz fixtures and README.md")
     parser.add_argument("--repeats", type=int, default=None, help="timed repeats per net (best is kept)")
     parser.add_argument("--markdown", action="store_true", help="print the README's markdown table of this run")
+    parser.add_argument("--budgets", action="store_true", help="time the size budgets' refusals instead")
     raw_argv = sys.argv[1:] if argv is None else list(argv)
     args = parser.parse_args(argv)
     repeats = args.repeats or (1 if args.quick else 2)
     samples_1d = 10_000 if args.quick else 100_000
     resolution = 128 if args.quick else 512
 
+    if args.budgets:
+        return run_budgets(args.nets)
     table = readme_counts(args.nets)
     paths = sorted(args.nets.glob("*.npz"))
     if not paths:

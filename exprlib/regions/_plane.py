@@ -737,8 +737,8 @@ def _check_growth_2d(reached: int, at_start: int, done: int, n_units: int, layer
     factor as this one (from layer 2 on: the first grows from one polygon, which says little).
     """
     layer_end = at_start + (reached - at_start) * n_units / done
-    growth = max(layer_end / at_start, 1.0) if layer >= 1 else 1.0
     layers_left = depth - 1 - layer if layer >= 1 else 0
+    growth = max(layer_end / at_start, 1.0) if layers_left else 1.0  # the factor for later layers
     estimate = math.exp(min(math.log(max(layer_end, 1.0)) + layers_left * math.log(growth), 700.0))
     if reached > limit:
         raise _Overflow(reached, max(estimate, reached), layer, depth, False, growth)
