@@ -153,6 +153,8 @@ def test_plot_arc_layers_rejects_bad_input():
         plot_arc_layers([], ax=Figure().subplots())
     with pytest.raises(ValueError, match="same number of points"):
         plot_arc_layers([np.zeros((3, 2)), np.zeros((4, 2))], ax=Figure().subplots())
+    with pytest.raises(ValueError, match="one value per image"):
+        plot_arc_layers([np.zeros((3, 2))], lengths=[1.0, 2.0], ax=Figure().subplots())
 
 
 def test_plot_layer_lengths_is_log_scaled_and_draws_theory_from_layer_one():
@@ -210,6 +212,7 @@ def test_trajectory_explorer_default_state_shows_the_library():
     growth = growth_rate(lengths[1:])
     assert f"growth {growth:.3f} per layer from layer 1 to 6" in w.status.value
     assert f"{int(transitions.sum())} transitions along the arc" in w.status.value
+    assert [t.get_text() for t in w.figure.axes[0].texts] == [f"{value:.3g}" for value in lengths]  # exact lengths
     assert f"β (Raghu et al.) = {raghu_beta(3.0, 0.0, 32):.3f}" in w.status.value
 
 

@@ -29,6 +29,7 @@ def _as_curve(values: object, name: str) -> np.ndarray:
 def plot_arc_layers(
     images: Sequence[np.ndarray],
     *,
+    lengths: Sequence[float] | None = None,
     ax: Axes | None = None,
     title: str | None = None,
 ) -> Axes:
@@ -44,6 +45,8 @@ def plot_arc_layers(
     ----------
     images : sequence of (n, d_l) arrays
         The curve after each layer, e.g. :func:`exprlib.trajectory.layer_images` of an arc.
+    lengths : sequence of float, optional
+        The lengths written under the panels (e.g. exact ones); by default each image's polyline length.
     ax : matplotlib Axes, optional
     title : str, optional
 
@@ -54,7 +57,8 @@ def plot_arc_layers(
     Raises
     ------
     ValueError
-        If ``images`` is empty or the images have different numbers of points.
+        If ``images`` is empty, the images have different numbers of points, or ``lengths``
+        has not one value per image.
     """
     from ..trajectory import length, project_2d
 
@@ -64,6 +68,8 @@ def plot_arc_layers(
     n = len(images[0])
     if any(len(image) != n for image in images):
         raise ValueError(f"every image must have the same number of points, got {[len(image) for image in images]}")
+    if lengths is not None and len(lengths) != len(images):
+        raise ValueError(f"lengths must have one value per image ({len(images)}), got {len(lengths)}")
     ax = _new_axes(ax, figsize=(min(2.0 + 1.3 * len(images), 10.0), 2.6))
     # One line for all panels (NaN rows break it between panels) and one per marker kind: three
     # artists whatever the depth, so a widget redraw stays cheap.
@@ -76,7 +82,8 @@ def plot_arc_layers(
         panels += [coords, np.full((1, 2), np.nan)]
         starts.append(coords[0])
         ends.append(coords[-1])
-        ax.text(_PANEL_STEP * layer, -1.3, f"{length(image):.3g}", ha="center", va="top", fontsize=8)
+        shown = length(image) if lengths is None else float(lengths[layer])
+        ax.text(_PANEL_STEP * layer, -1.3, f"{shown:.3g}", ha="center", va="top", fontsize=8)
     curve = np.concatenate(panels)
     ax.plot(curve[:, 0], curve[:, 1], "-", color="tab:blue", linewidth=1.0, label="the curve")
     starts, ends = np.array(starts), np.array(ends)

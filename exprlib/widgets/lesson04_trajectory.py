@@ -87,7 +87,8 @@ class TrajectoryExplorer(LessonWidget):
         from ..plot import plot_arc_layers, plot_layer_lengths
 
         top, bottom = axes
-        plot_arc_layers(result["images"], ax=top, title=f"{values['activation']}: the arc after each layer")
+        plot_arc_layers(result["images"], lengths=result["lengths"], ax=top,
+                        title=f"{values['activation']}: the arc after each layer, with its exact length")
         top.set_xlabel("")
         lengths = result["lengths"]
         first = lengths[1]
@@ -95,6 +96,7 @@ class TrajectoryExplorer(LessonWidget):
         positive = lengths if np.all(lengths > 0) else np.maximum(lengths, 1e-300)
         plot_layer_lengths({"exact length": positive}, theory=theory, ax=bottom, legend_loc="upper left",
                            title=f"exact length per layer; {int(result['transitions'].sum())} transitions along the arc")
+        bottom.set_ylabel("length (log scale)")
 
     def describe(self, result: dict, **values: Any) -> str:
         lengths, depth = result["lengths"], values["depth"]
