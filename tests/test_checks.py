@@ -1,5 +1,6 @@
 """Tests for exprlib.checks: right answers pass, likely wrong ones get their hint, nothing leaks."""
 
+import functools
 import pkgutil
 import re
 import sys
@@ -547,7 +548,7 @@ def test_a_nan_handed_to_exprlib_gets_a_hint_and_keeps_the_students_frame():
 
     with pytest.raises(ValueError, match="must be finite") as info:
         checks.check_count_regions_1d(count_with_nan, cases="sawtooth")
-    assert any("strictly opposite signs" in note for note in info.value.__notes__)
+    assert str(info.value).splitlines()[1].startswith("Hint:") and "strictly opposite signs" in str(info.value)
     frames = [entry.tb_frame.f_code.co_name for entry in _walk(info.value.__traceback__)]
     assert frames[-2:] == ["count_with_nan", "count_regions_in_student_code"]
 
@@ -608,3 +609,61 @@ def test_a_real_kernel_shows_the_verdict_first_and_the_students_frames():
     nan = "\n".join(text[5])
     assert "Cell In[5], line 3, in count_regions_by_hand" in nan and "x must be finite" in nan
     assert text[5][-1].startswith("Hint:") and "exprlib/" not in nan
+
+
+# ---------------------------------------------------------------------------------------------
+# Hints name the slip, never hand over the answer, never mislead (issue 7)
+# ---------------------------------------------------------------------------------------------
+
+
+def _interpolant(weights="changes", bias="y0", kinks="knots"):
+    """relu_interpolant_by_hand with one piece swapped for a slip."""
+
+    def build(xs, ys):
+        slopes = np.diff(ys) / np.diff(xs)
+        w = {"changes": np.diff(slopes, prepend=0.0), "slopes": slopes}[weights]
+        k = {"knots": xs[:-1], "midway": (xs[:-1] + xs[1:]) / 2}[kinks]
+        b = {"y0": ys[:1], "zero": [0.0]}[bias]
+        return from_weights([np.ones((len(k), 1)), w[None, :]], [-k, b])
+
+    return build
+
+
+@pytest.mark.parametrize(
+    "slip, match",
+    [
+        ({"weights": "slopes"}, r"its kinks sit at the knots, but the readout weight of the unit at x_i is the CHANGE"),
+        ({"bias": "zero"}, r"its kinks sit at the knots, but every point is off by the same amount"),
+        ({"kinks": "midway"}, r"it bends at x = -?[\d.]+, which is no knot\. Put every kink at a knot x_i\.$"),
+    ],
+)
+def test_interpolant_structure_blames_kinks_only_when_they_are_off(slip, match):
+    with pytest.raises(AssertionError, match=match) as info:
+        checks.check_relu_interpolant(_interpolant(**slip), part="structure")
+    if "kinks" not in slip:
+        assert "Put every kink" not in str(info.value)
+
+
+def test_no_hint_hands_over_the_fitting_code():
+    units, errors = np.array([4.0, 8.0, 16.0]), np.array([0.5, 0.13, 0.03])
+    hints = " ".join(hint for hint, _ in checks.approximation._rate_mistakes(units, errors))
+    assert "polyfit(" not in hints and "np.log(" not in hints
+
+
+def test_hard_tanh_states_on_relu_units_get_their_own_hint():
+    slip = functools.partial(checks._any_pattern_variant, hardtanh_rule=True)
+    with pytest.raises(AssertionError, match=r"these are ReLU units, but you gave them the hard-tanh states.*act\.kind"):
+        checks.check_pattern_by_hand(slip, activation="relu")
+
+
+def test_counting_the_points_fails_on_two_units_with_one_kink():
+    points = functools.partial(checks._count_1d_variant, count="points")
+    with pytest.raises(AssertionError, match=r"share one kink \(x = 0\.1\): it counts the points found"):
+        checks.check_count_regions_1d(points, cases="relu")
+
+
+def test_a_plain_off_by_one_on_the_sawtooth_is_not_blamed_on_touching():
+    count = reference().regions.count_regions_1d
+    with pytest.raises(AssertionError, match="one too high on every segment") as info:
+        checks.check_count_regions_1d(lambda net, a, b: count(net, a, b) + 1, cases="sawtooth")
+    assert "touch" not in str(info.value)

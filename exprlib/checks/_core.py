@@ -1,8 +1,9 @@
 """The shared core of the lesson checks: verdicts, generic checks, hints, ``forbid`` and ``reference``.
 
-Every check raises ``AssertionError`` on a wrong answer, with a message that says what is
-wrong (too high or too low, the wrong shape or type, the likely mistake) but never prints the
-expected number or the reference value; a right answer prints one short encouraging line.
+Every check raises :class:`WrongAnswer` (an ``AssertionError``) on a wrong answer, with a
+message that says what is wrong (too high or too low, the wrong shape or type, the likely
+mistake) but never prints the expected number or the reference value; a right answer prints one
+short encouraging line. :func:`student_check` makes a check's failures read as verdicts.
 
 Hidden tests must not trust anything the student's notebook can rebind. The design:
 
@@ -236,7 +237,7 @@ def student_check(fn: Callable | None = None, *, nan_hint: str = _NAN_HINT) -> C
     - An error raised while the student's code ran keeps the student's frames and loses exprlib's
       (the check's, which say nothing to a student, and those of any exprlib function the
       student called, whose error message stays); a NaN or inf that the student's code handed
-      to exprlib gets ``nan_hint`` as a note.
+      to exprlib gets ``nan_hint`` on a second line of the message.
     - A ``ValueError`` or ``TypeError`` raised by exprlib's library (not by the checks) on data
       the student returned becomes a :class:`WrongAnswer` with the library's reason.
 
@@ -245,7 +246,7 @@ def student_check(fn: Callable | None = None, *, nan_hint: str = _NAN_HINT) -> C
     fn : callable
         The check.
     nan_hint : str
-        The note added to a "must be finite" error raised while the student's code ran.
+        Added to a "must be finite" error raised by exprlib while the student's code ran.
 
     Returns
     -------
@@ -285,7 +286,8 @@ def student_check(fn: Callable | None = None, *, nan_hint: str = _NAN_HINT) -> C
                         err.__traceback__) from None
                 raise
             if isinstance(err, ValueError) and "finite" in str(err) and _in_exprlib(entries[-1].tb_frame):
-                err.add_note(nan_hint)
+                # In the message itself, not a note: nbgrader's feedback shows only "ValueError: message".
+                err.args = (f"{err}\n{nan_hint}",)
             # Only the student's frames; this frame's own entry (hidden) comes back on the way out.
             raise err.with_traceback(_only(entries, student))
 

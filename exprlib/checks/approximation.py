@@ -68,6 +68,25 @@ def _interpolant_mistakes(xs: np.ndarray, ys: np.ndarray) -> list[tuple[str, np.
     ]
 
 
+def _structure_diagnosis(mlp, xs: np.ndarray, ys: np.ndarray, values: np.ndarray, atol: float) -> str:
+    """Why a one-layer ReLU net with n units is not the interpolant: kinks off the knots, or the values."""
+    weights, biases, readout = mlp.weights[0][:, 0], mlp.biases[0], mlp.weights[1][0]
+    # A unit bends the output at its kink -b/w only if it has a slope (w != 0) and is read (v != 0).
+    bends = (weights != 0) & (readout != 0)
+    kinks = -biases[bends] / weights[bends]
+    inside = kinks[(kinks > xs[0] + atol) & (kinks < xs[-1] - atol)]
+    off = [k for k in inside if not np.isclose(xs, k, rtol=_FIT_RTOL, atol=atol).any()]
+    if off:
+        return f"it bends at x = {float(off[0]):.3g}, which is no knot. Put every kink at a knot x_i."
+    if np.isclose(values, ys, rtol=_FIT_RTOL, atol=atol).all():  # rounding at a kink: no slip to name
+        return "it bends only at the knots, yet leaves the straight line between them."
+    for hint, variant in _interpolant_mistakes(xs, ys):
+        if np.allclose(values, variant, rtol=_FIT_RTOL, atol=atol):
+            return f"its kinks sit at the knots, but {hint}"
+    return ("its kinks sit at the knots, but it misses the points: check the readout weights (the change of "
+            "slope at each knot) and the readout bias (y_0). The points test says more.")
+
+
 def _build_interpolant(fn: Callable, xs: np.ndarray, ys: np.ndarray, name: str):
     """Call the student's builder; return (net, its NumpyMLP) or an AssertionError to act on."""
     if not callable(fn):
@@ -170,11 +189,8 @@ def check_relu_interpolant(
         straight = np.interp(grid, xs, ys)
         follows = np.isclose(mlp.forward(grid[:, None])[:, 0], straight, rtol=_FIT_RTOL, atol=atol)
         if not follows.all():
-            x_bad = float(grid[np.flatnonzero(~follows)[0]])
-            raise WrongAnswer(
-                f"{name} is not the straight line between neighbouring points {where}: it leaves it near "
-                f"x = {x_bad:.3g}. Put every kink at a knot x_i (and check the points test first)."
-            )
+            raise WrongAnswer(f"{name} is not the straight line between neighbouring points {where}: "
+                              + _structure_diagnosis(mlp, xs, ys, values, atol))
     if part == "points":
         _passed(f"{name} passes through every point of {len(cases)} point sets.")
     else:
@@ -385,15 +401,17 @@ def _rate_mistakes(units: np.ndarray, errors: np.ndarray) -> list[tuple[str, flo
     log_n, log_e = np.log(units), np.log(errors)
     least_squares = float(np.polyfit(log_n, log_e, 1)[0])
     return [
-        ("fit a line through ALL the points by least squares (np.polyfit(np.log(units), np.log(errors), 1)), "
-         "not through the first and last only.", float((log_e[-1] - log_e[0]) / (log_n[-1] - log_n[0]))),
-        ("regress log(error) on log(units), not the other way round: np.polyfit(x, y, 1) fits y against x.",
+        ("fit one line through ALL the points by least squares, not through the first and last only.",
+         float((log_e[-1] - log_e[0]) / (log_n[-1] - log_n[0]))),
+        ("regress log(error) on log(units), not the other way round: the line predicts log(error) from "
+         "log(units) (which argument of your fit is x, and which is y?).",
          float(np.polyfit(log_e, log_n, 1)[0])),
         ("take logarithms of both the units and the errors: a power law is a straight line on log-log axes.",
          float(np.polyfit(units, errors, 1)[0])),
         ("take logarithms of both the units and the errors: a power law is a straight line on log-log axes.",
          float(np.polyfit(log_n, errors, 1)[0])),
-        ("np.polyfit returns [slope, intercept]: the rate is the slope, element [0].",
+        ("that is the intercept of the fitted line: the rate is the slope, element [0] of a degree-1 fit's "
+         "coefficients.",
          float(np.polyfit(log_n, log_e, 1)[1])),
         ("the rate is the slope itself, negative when the error falls: drop the minus sign.", -least_squares),
     ]

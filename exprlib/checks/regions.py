@@ -70,6 +70,7 @@ def _any_pattern_variant(
     *,
     strict: bool = False,
     relu_rule: bool = False,
+    hardtanh_rule: bool = False,
     unit_limits: bool = False,
     swapped: bool = False,
     bias: bool = True,
@@ -78,8 +79,9 @@ def _any_pattern_variant(
     """The activation pattern of a ReLU or hard-tanh net with one of the usual slips switched on.
 
     ``strict``: saturated only beyond the limits (z < lo, z > hi; ReLU z >= 0 for "on");
-    ``relu_rule``: the ReLU rule z > 0 for every unit; ``unit_limits``: -1 and 1 instead of the
-    layer's own limits; ``swapped``: +1 low and -1 high; ``bias``: add the biases;
+    ``relu_rule``: the ReLU rule z > 0 for every unit; ``hardtanh_rule``: the three-state rule
+    with the layer's (lo, hi) for every unit, ReLU's (0, inf) included; ``unit_limits``: -1 and
+    1 instead of the layer's own limits; ``swapped``: +1 low and -1 high; ``bias``: add the biases;
     ``pass_on``: what the next layer sees ("act", "relu" or "identity").
     """
     mlp = _lib("nets").as_numpy(net)
@@ -87,7 +89,7 @@ def _any_pattern_variant(
     for weight, b, act in zip(mlp.weights, mlp.biases, mlp.activations):
         z = hidden @ weight.T + (b if bias else 0.0)
         lo, hi = (-1.0, 1.0) if unit_limits else (act.lo, act.hi)
-        if act.kind == "relu" or relu_rule:
+        if (act.kind == "relu" or relu_rule) and not hardtanh_rule:
             pattern = (z >= 0) if strict and act.kind == "relu" else (z > 0)
             parts.append(pattern.astype(np.int8))
         else:
@@ -121,6 +123,9 @@ _ANY_PATTERN_MISTAKES = (
 _RELU_PATTERN_MISTAKES = (
     ("a ReLU unit whose pre-activation is exactly 0 is inactive: use z > 0, not z >= 0.",
      functools.partial(_any_pattern_variant, strict=True)),
+    ("these are ReLU units, but you gave them the hard-tanh states -1/0/+1: a ReLU unit is 1 (on) or 0 "
+     "(off). Check each layer's act.kind and use the rule of the table for that kind.",
+     functools.partial(_any_pattern_variant, hardtanh_rule=True)),
     ("did you forget the bias? Each layer computes z = h @ W.T + b.",
      functools.partial(_any_pattern_variant, bias=False)),
     ("apply the activation between layers: the next layer sees h = act(z), not z.",
@@ -268,7 +273,7 @@ def _count_1d_variant(
     crossings; ``bias_in_patterns``: biases in the final patterns; ``refine``: recompute every
     layer at the points found so far (else at the two end points only); ``at``: read the final
     patterns at interval "midpoints" or at the "points"; ``count``: 1 + pattern changes
-    ("patterns") or 1 + crossing events ("events"); ``strict``: a crossing needs strictly
+    ("patterns"), 1 + crossing events ("events") or the intervals between the points ("points"); ``strict``: a crossing needs strictly
     opposite signs (else a value exactly at the threshold counts).
     """
     mlp = _lib("nets").as_numpy(net)
@@ -302,6 +307,8 @@ def _count_1d_variant(
         t = np.unique(np.concatenate(new))
     if count == "events":
         return 1 + events
+    if count == "points":
+        return len(t) - 1
     where = (t[:-1] + t[1:]) / 2 if at == "midpoints" else t
     z_all = preactivations(points(where), bias_in_patterns)
     pattern = np.concatenate([act.pattern(z) for act, z in zip(mlp.activations, z_all)], axis=1)
@@ -314,6 +321,15 @@ _TOUCH_HINT = (
     "the regions are counted from the patterns at the midpoints of the intervals, not at the points."
 )
 _BREAKPOINTS_HINT = "it returned the number of breakpoints; regions = breakpoints + 1 (a segment with no breakpoint is one region)."
+_POINTS_HINT = (
+    "it counts the points found, not the pattern changes. Two units can cross at the same point, and "
+    "rounding then keeps their two crossings a hair apart: read the patterns at the midpoints and count where "
+    "neighbours differ."
+)
+_ONE_TOO_MANY_HINT = (
+    "it is one too high on every segment: regions = 1 + the number of pattern changes (is 1 added twice, "
+    "or an end of the segment counted as a change?)."
+)
 _BIAS_HINT = "did you forget the bias? Each layer computes z = h @ W.T + b (or use mlp.preactivations)."
 _REFINE_HINT = (
     "refine layer by layer: a deeper unit's pre-activation is affine only between the points found "
@@ -326,6 +342,7 @@ _TWO_THRESHOLDS_HINT = (
 )
 
 _COUNT_1D_MISTAKES = (
+    (_POINTS_HINT, functools.partial(_count_1d_variant, count="points")),
     (_TOUCH_HINT, functools.partial(_count_1d_variant, count="events", strict=False)),
     (_TOUCH_HINT, functools.partial(_count_1d_variant, at="points")),
     (_TWO_THRESHOLDS_HINT, functools.partial(_count_1d_variant, thresholds="zero")),
@@ -347,6 +364,7 @@ class _Segment:
     label: str
     depth: int
     biased: bool
+    random: bool = True
 
 
 def _count_1d_cases(kind: str, n_nets: int, seed: int) -> list[_Segment]:
@@ -362,6 +380,12 @@ def _count_1d_cases(kind: str, n_nets: int, seed: int) -> list[_Segment]:
     rng = np.random.default_rng(seed)
     random_mlp = _lib("nets").random_mlp
     cases = []
+    if kind == "relu":
+        # Two units with one kink (x = 0.1; the second is 3 times the first): rounding computes their
+        # crossings a hair apart, so counting points gives one region too many; midpoints do not.
+        shared = _lib("nets").from_weights([[[1.0], [3.0]], [[1.0, 1.0]]], [[-0.1, -3 * 0.1], [0.0]])
+        cases.append(_Segment(shared, np.array([-1.0]), np.array([1.0]),
+                              "a relu net whose 2 units share one kink (x = 0.1)", 1, True, random=False))
     for i in range(n_nets):
         depth = 1 + (i * 4) // n_nets  # depths 1, 2, 3, 4 in turn
         in_dim = (1, 2, 3)[i % 3]
@@ -429,7 +453,7 @@ def check_count_regions_1d(fn: Callable, *, cases: str = "relu", n_nets: int = 8
     >>> check_count_regions_1d(lambda net, a, b: reference().regions.count_regions_1d(net, a, b) - 1, n_nets=2)
     Traceback (most recent call last):
     ...
-    exprlib.checks.WrongAnswer: count_regions_by_hand is wrong on a relu net with 1 input and hidden widths [7]: it returned the number of breakpoints; regions = breakpoints + 1 (a segment with no breakpoint is one region).
+    exprlib.checks.WrongAnswer: count_regions_by_hand is wrong on a relu net whose 2 units share one kink (x = 0.1): it returned the number of breakpoints; regions = breakpoints + 1 (a segment with no breakpoint is one region).
     """
     if cases not in ("relu", "hardtanh", "sawtooth"):
         raise ValueError(f"cases must be 'relu', 'hardtanh' or 'sawtooth', got {cases!r}")
@@ -447,13 +471,17 @@ def check_count_regions_1d(fn: Callable, *, cases: str = "relu", n_nets: int = 8
         else:
             failed.append((case, answer, expected))
     if not failed:
+        random = sum(case.random for case in passed)
         what = "sawtooth segments" if cases == "sawtooth" else f"random {cases} nets"
-        _passed(f"{name} is exact on {len(passed)} {what}.")
+        extra = f" and {len(passed) - random} hand-made one{'s' * (len(passed) - random > 1)}" if random < len(passed) else ""
+        _passed(f"{name} is exact on {random} {what}{extra}.")
         return
     # The slip that explains the most wrong counts (a single case can fit several by chance).
     candidates = [(_BREAKPOINTS_HINT, lambda case, expected: expected - 1)]
     candidates += [(hint, lambda case, expected, v=variant: v(case.net, case.start, case.end))
                    for hint, variant in _COUNT_1D_MISTAKES]
+    # Last: a slip that explains one case alone (counting points) beats "+1 everywhere" there.
+    candidates.append((_ONE_TOO_MANY_HINT, lambda case, expected: expected + 1))
     explained = _best_explanation(failed, candidates)
     if explained is not None:
         hint, (case, _, _) = explained
@@ -462,7 +490,7 @@ def check_count_regions_1d(fn: Callable, *, cases: str = "relu", n_nets: int = 8
     case, answer, expected = failed[0]
     direction = "too low" if answer < expected else "too high"
     if cases == "sawtooth":
-        advice = _TOUCH_HINT if answer > expected else (
+        advice = _TOUCH_HINT if answer > expected + 1 else _ONE_TOO_MANY_HINT if answer > expected else (
             "some regions are missing: at this depth they are very narrow, so no sampling finds them all; "
             "find every crossing exactly, layer by layer.")
     elif case.depth > 1 and any(p.depth == 1 for p in passed):

@@ -51,6 +51,11 @@ WRONG_ANSWERS = [
          hint="y_0 is the readout bias"),
     dict(cell="relu_interpolant_by_hand", source=_interpolant(slopes="np.diff(ys)"), fails=[POINTS],
          hint="divide by the spacing"),
+    # Kinks at the knots but wrong readout weights or bias: the structure test names those, not the kinks.
+    dict(cell="relu_interpolant_by_hand", source=_interpolant(weights="slopes"), fails=[STRUCTURE],
+         hint="its kinks sit at the knots, but the readout weight"),
+    dict(cell="relu_interpolant_by_hand", source=_interpolant(bias="[0.0]"), fails=[STRUCTURE],
+         hint="its kinks sit at the knots, but every point is off by the same amount"),
     # A hinge at every knot: still through every point, but one unit too many.
     dict(cell="relu_interpolant_by_hand",
          source=_interpolant(weights="np.append(np.diff(slopes, prepend=0.0), 1.0)", kinks="xs"),
@@ -59,7 +64,7 @@ WRONG_ANSWERS = [
     dict(cell="relu_interpolant_by_hand", source=_interpolant(kinks="(xs[:-1] + xs[1:]) / 2"),
          fails=[POINTS], hint="misses"),
     dict(cell="relu_interpolant_by_hand", source=_interpolant(kinks="(xs[:-1] + xs[1:]) / 2"),
-         fails=[STRUCTURE], hint="is not the straight line between neighbouring points"),
+         fails=[STRUCTURE], hint="which is no knot. Put every kink at a knot x_i."),
     dict(cell="relu_interpolant_by_hand",
          source=_INTERPOLANT_HEAD + "    return relu_interpolant(xs, ys)\n"
          "from exprlib.constructions import relu_interpolant\n",

@@ -128,6 +128,10 @@ WRONG_ANSWERS = [
     dict(cell="activation_pattern_by_hand", fails=["test_pattern_relu"],
          source=_pattern(relu="(z >= 0).astype(np.int8)"),
          hint="use z > 0, not z >= 0"),
+    # The hard-tanh rule for every layer, ReLU ones included (act.kind ignored).
+    dict(cell="activation_pattern_by_hand", fails=["test_pattern_relu"],
+         source=_pattern(relu="(z >= act.hi).astype(np.int8) - (z <= act.lo).astype(np.int8)"),
+         hint="these are ReLU units, but you gave them the hard-tanh states"),
     dict(cell="activation_pattern_by_hand", fails=["test_pattern_hardtanh"],
          source=_pattern(hardtanh="act.pattern(z)"),
          hint="Activation.pattern is switched off while grading"),
@@ -138,6 +142,18 @@ WRONG_ANSWERS = [
     dict(cell="count_regions_by_hand", fails=COUNT_ALL,
          source=_count(result="int((patterns[1:] != patterns[:-1]).any(axis=1).sum())"),
          hint="regions = breakpoints + 1"),
+    # Counting points instead of pattern changes: wrong where two units share a kink.
+    dict(cell="count_regions_by_hand", fails=["test_count_1d_relu"],
+         source=_count(result="len(t) - 1"),
+         hint="it counts the points found, not the pattern changes"),
+    # A plain off-by-one is not blamed on touching.
+    dict(cell="count_regions_by_hand", fails=COUNT_ALL,
+         source=_count(result="2 + int((patterns[1:] != patterns[:-1]).any(axis=1).sum())"),
+         hint="it is one too high on every segment"),
+    # A `<= 0` sign test: 0/0 = NaN crossings on the sawtooth, where units sit at 0 at both ends.
+    dict(cell="count_regions_by_hand", fails=["test_count_1d_sawtooth"],
+         source=_count(test="left * right <= 0"),
+         hint="a crossing t* = 0/0"),
     dict(cell="count_regions_by_hand", fails=["test_count_1d_sawtooth"],
          source=_count(at="t"),
          hint="touches its threshold without crossing it"),
