@@ -228,8 +228,7 @@ def cmd_open(args: list[str]) -> int:
 
 def cmd_test(pytest_args: list[str]) -> int:
     ensure_venv()
-    # --dist loadgroup: the browser tests (one xdist group) share one JupyterLab and one Chromium.
-    cmd = [str(venv_bin("python")), "-m", "pytest", "-n", "2", "--dist", "loadgroup", *pytest_args]
+    cmd = [str(venv_bin("python")), "-m", "pytest", "-n", "2", *pytest_args]
     return subprocess.call(cmd, env=venv_env(), cwd=ROOT)
 
 

@@ -76,15 +76,6 @@ def test_ci_chromium_install_is_a_no_op_when_chromium_is_there(tmp_path):
     assert (done.returncode, done.stdout) == (0, "")
 
 
-def test_test_command_keeps_the_browser_tests_on_one_worker(monkeypatch):
-    calls = []
-    monkeypatch.setattr(course, "ensure_venv", lambda: None)
-    monkeypatch.setattr(course.subprocess, "call", lambda cmd, **kw: calls.append(cmd) or 0)
-    assert course.main(["test", "-k", "x"]) == 0
-    # One JupyterLab and one Chromium: tests/browser is an xdist_group, which only --dist loadgroup honours.
-    assert calls[0][3:] == ["-n", "2", "--dist", "loadgroup", "-k", "x"]
-
-
 def test_copy_lessons_never_overwrites_student_work(tmp_path):
     src, dst = tmp_path / "lessons", tmp_path / "workspace"
     (src / "01-a").mkdir(parents=True)

@@ -128,7 +128,7 @@ def artifacts() -> Path:
     """Screenshots and logs of the last run (git-ignored), for a person to look at."""
     ARTIFACTS.mkdir(exist_ok=True)
     for old in ARTIFACTS.iterdir():  # only this run's files: a stale screenshot would mislead
-        if old.is_file() and old.suffix in (".png", ".html", ".log"):
+        if old.is_file() and old.suffix in (".png", ".html", ".log", ".txt"):
             old.unlink()
     return ARTIFACTS
 
@@ -236,17 +236,23 @@ class Console:
 
 
 @pytest.fixture
-def page(browser, lab, artifacts, request):
+def new_page(browser, lab, artifacts):
+    """``new_page(name)``: a fresh page on a laptop-sized screen, its console recorded under ``name``."""
     context = browser.new_context(viewport=VIEWPORT, device_scale_factor=1)
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    console = Console()
-    console.attach(page)
-    page.console = console
+    consoles = []
+
+    def make(name: str):
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        page.console = Console()
+        page.console.attach(page)
+        consoles.append((name, page.console))
+        return page
+
     try:
-        yield page
+        yield make
     finally:
         with (artifacts / "console.log").open("a") as log:
-            log.writelines(f"[{request.node.name}] {line}\n" for line in console.log)
+            log.writelines(f"[{name}] {line}\n" for name, console in consoles for line in console.log)
         context.close()
         lab.shutdown_kernels()
