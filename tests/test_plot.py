@@ -210,3 +210,23 @@ def test_error_points_can_stand_alone_when_they_do_not_form_a_trend():
     points, envelope = ax.lines[:2]
     assert points.get_linestyle() == "None" and points.get_marker() == "o"
     assert envelope.get_label() == "h/2" and (envelope.get_ydata() >= points.get_ydata()).all()
+
+
+@pytest.mark.notebooks
+def test_static_figures_are_crisp_2x_pngs_shown_at_their_size_in_a_notebook(tmp_path):
+    import base64
+    import io
+
+    import nbformat
+    from nbclient import NotebookClient
+    from PIL import Image
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(
+        "%matplotlib inline\nfrom exprlib.nets import from_weights\nfrom exprlib.plot import plot_function_1d\n"
+        "plot_function_1d(from_weights([[[1.0]], [[1.0]]], [[0.0], [0.0]]));")]
+    NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+    (shown,) = [o for o in nb.cells[0].outputs if "image/png" in o.get("data", {})]
+    png = Image.open(io.BytesIO(base64.b64decode(shown["data"]["image/png"])))
+    width = shown["metadata"]["image/png"]["width"]  # the size on the page, CSS pixels
+    assert abs(png.size[0] - 2 * width) <= 2 and width <= 700  # retina: 2 device pixels per CSS pixel

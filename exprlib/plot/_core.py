@@ -47,7 +47,8 @@ def _new_axes(ax: Axes | None, figsize: tuple[float, float] = FIGSIZE) -> Axes:
         _, ax = plt.subplots(figsize=figsize, layout="constrained")
     elif not isinstance(ax, Axes):
         raise TypeError(f"ax must be a matplotlib Axes or None, got {type(ax).__name__}")
-    _crisp_inline()
+    if getattr(ax.figure.canvas, "manager", None) is not None:  # a pyplot figure (never a widget's)
+        _crisp_inline()
     return ax
 
 
