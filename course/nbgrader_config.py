@@ -56,15 +56,21 @@ class ShortTestTracebacks(NbGraderPreprocessor):
     """In feedback, reduce each failed autograder-test cell's error to ``Name: message``.
 
     A full traceback quotes the failing lines of the test cell, hidden tests included; the
-    assertion message (written for the student) is what feedback should carry.
+    assertion message (written for the student) is what feedback should carry. A check's own
+    verdict (``exprlib.checks.WrongAnswer``/``ForbiddenError``) reads as in JupyterLab: ``✗ message``.
     """
+
+    verdicts = ("WrongAnswer", "ForbiddenError")
 
     def preprocess_cell(self, cell, resources, index):
         nbgrader = cell.metadata.get("nbgrader", {})
         if cell.cell_type == "code" and nbgrader.get("grade") and not nbgrader.get("solution"):
             for output in cell.get("outputs", []):
                 if output.get("output_type") == "error":
-                    output["traceback"] = [f"{output.get('ename', 'Error')}: {output.get('evalue', '')}"]
+                    name, message = output.get("ename", "Error"), output.get("evalue", "")
+                    # A check's verdict is the whole story; any other error keeps its name.
+                    verdict = name in self.verdicts and not message.startswith("✗")
+                    output["traceback"] = [f"✗ {message}" if verdict else f"{name}: {message}"]
         return cell, resources
 
 

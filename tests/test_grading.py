@@ -130,6 +130,15 @@ def test_feedback_tracebacks_are_reduced_to_the_message():
     assert by_id(out, "square").outputs[0]["traceback"] == ["long", "quotes tests"]
 
 
+def test_feedback_shows_a_checks_verdict_as_the_student_saw_it():
+    (short,) = [pp for pp in instructor.load_config().GenerateFeedback.preprocessors if pp.__name__ == "ShortTestTracebacks"]
+    nb = tiny()
+    verdict = new_output("error", ename="WrongAnswer", evalue="n = 9 is too high.", traceback=["\x1b[31m✗ n = 9 is too high.", "(WrongAnswer from ...)"])
+    by_id(nb, "test_square_small").outputs = [verdict]
+    out, _ = short().preprocess(nb, {})
+    assert by_id(out, "test_square_small").outputs[0]["traceback"] == ["✗ n = 9 is too high."]
+
+
 # --------------------------------------------------------------------------------------------
 # lessons and generation
 # --------------------------------------------------------------------------------------------
