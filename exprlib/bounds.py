@@ -144,9 +144,10 @@ def serra_upper(n_in: int, widths: Sequence[int]) -> int:
     .. math:: \\sum_{(j_1, \\dots, j_L) \\in J} \\prod_{l=1}^{L} \\binom{n_l}{j_l},\\quad
               J = \\{0 \\le j_l \\le \\min(n_0, n_1 - j_1, \\dots, n_{l-1} - j_{l-1}, n_l)\\}
 
-    j_l counts the units of layer l active in a region; a layer whose units are partly
-    inactive passes on a lower-dimensional image, so the running minimum ("cap") of the
-    dimensions seen so far bounds every later layer. This shows the bottleneck effect: a narrow
+    j_l counts the units of layer l that are inactive in a region (at most the dimension the
+    layer sees), so n_l - j_l units stay active and the layer passes on an image of dimension at
+    most n_l - j_l; the running minimum ("cap") of the dimensions seen so far bounds every later
+    layer. This shows the bottleneck effect: a narrow
     early layer caps everything after it. The bound is tight for L = 1 (:func:`zaslavsky`) and
     implies Montufar et al. 2017's prod_l sum_{j<=d_l} C(n_l, j), d_l = min(n_0, n_1..n_l).
 
