@@ -6,17 +6,20 @@ active (relu(z) = z: the unit is affine on the box and can be folded into the ne
 with z ≡ 0 is both and counts as never active. Every other unit is *undecided*.
 
 :func:`stable_units` decides layer by layer: interval bound propagation first (sound, cheap,
-loose in deep layers), then, for the units it leaves open, an exact mixed-integer program over
-the box solved by HiGHS (``scipy.optimize.milp``): maximise and minimise z_j subject to the
-earlier layers, each undecided earlier unit written with one binary delta and its bounds [L, U]
-as big-M constants,
+loose in deep layers), then, for the units it leaves open, the exact mixed-integer program of
+the earlier layers over the box, solved by HiGHS (``scipy.optimize.milp``): each undecided
+earlier unit is written with one binary delta and its bounds [L, U] as big-M constants,
 
     h >= 0,  h >= z,  h <= z - L (1 - delta),  h <= U delta,
 
-stable units as h = z or h = 0. The solver's dual bound decides stability; its optimal input is
-run through the true forward pass and kept as a *witness*. Witness points (the box centre, a
-Halton set, interval-bound corners and every MILP optimum) only ever prove that a unit switches;
-they never decide that it is stable. :func:`compress` then removes never-active units and folds
+stable units as h = z or h = 0. Its LP relaxation (delta in [0, 1]) bounds every open unit
+(deciding some and tightening the big-M constants of later layers); the rest get the exact
+question "z >= 0 (z <= 0) somewhere in the box?" as a feasibility MILP, whose "no" is a proof.
+Every solver point is run through the true forward pass and kept as a *witness*. Witness
+points (the box centre, a Halton set, interval-bound corners, LP and MILP solutions) only ever
+prove that a unit switches; they never decide that it is stable. :func:`compress` then removes
+never-active units and folds always-active ones into the next layer, giving a smaller net equal
+to the original on the box. Hard-tanh nets are refused (ValueError).
 always-active ones into the next layer, giving a smaller net equal to the original on the box.
 """
 
@@ -51,9 +54,11 @@ _LP_MARGIN = 1e-6
 # seed). They only prove that units switch, which spares most MILP solves on untrained nets.
 DEFAULT_PROBES = 256
 
-# Seconds HiGHS may spend on one unit's bound; when it stops early its dual bound is still
-# valid, so the unit is decided only if that bound suffices (else "open").
-DEFAULT_TIME_LIMIT = 10.0
+# Seconds HiGHS may spend on one feasibility MILP. A solve stopped early proves nothing and the
+# unit stays "open" (kept by compress: safe). Units of l1-trained nets are decided in well under
+# a second; the slow ones are units of untrained nets whose extreme is almost exactly 0 (e.g.
+# at the origin of a bias-free net), where 2 s rarely changes the answer and 10 s costs minutes.
+DEFAULT_TIME_LIMIT = 2.0
 
 
 # --------------------------------------------------------------------------------------------------
@@ -71,18 +76,19 @@ class StableUnits:
         box) or ``UNDECIDED`` (0).
     lower, upper : tuple of (n_l,) float64 ndarray
         Proven bounds on each pre-activation over the box (interval bounds, tightened by the
-        MILP's dual bound where it ran).
+        LP relaxation where it ran; clipped to 0 for units the MILP proved stable).
     decided_by : tuple of (n_l,) str ndarray
-        ``"bounds"`` (interval bounds), ``"milp"`` (the exact MILP), ``"witness"`` (undecided,
-        with box points where z > 0 and where z < 0) or ``"open"`` (undecided: not proved
-        either way, its extreme is within rounding of 0).
+        ``"bounds"`` (interval bounds), ``"milp"`` (the LP relaxation or the exact MILP),
+        ``"witness"`` (undecided, with box points where z > 0 and where z < 0) or ``"open"``
+        (undecided: not proved either way; its extreme is within solver tolerance of 0, or
+        the MILP hit ``time_limit``).
     on_points, off_points : tuple of (n_l, d) float64 ndarray
         A box point where the unit's z > 0 (resp. z < 0), by a true forward pass; NaN rows
         where none is known.
     lows, highs : (d,) float64 ndarray
         The box.
     milp_solves : int
-        Number of MILPs solved.
+        Number of LPs and MILPs solved.
 
     Examples
     --------
@@ -315,13 +321,6 @@ class _Program:
             return (np.inf if maximise else -np.inf), None
         return (-res.fun if maximise else res.fun), self._point(res)
 
-    def extreme_point(self, w: np.ndarray, maximise: bool) -> np.ndarray | None:
-        """The input where the MILP maximises (minimises) w . h_{l-1}: a witness deep inside the
-        unit's on (off) set when the feasibility MILP only found a point on its boundary."""
-        c = np.zeros(self.n_vars)
-        c[self.prev] = -w if maximise else w
-        return self._point(self._solve(c, integral=True))
-
     def reaches(self, w: np.ndarray, level: float, maximise: bool) -> tuple[bool | None, np.ndarray | None]:
         """Is w . h_{l-1} >= level (maximise) or <= level somewhere in the box? A pure
         feasibility MILP: HiGHS stops at the first solution or proves that there is none.
@@ -386,8 +385,9 @@ def stable_units(
     probes : int, default 256
         Halton points (deterministic) added to the box centre as witness candidates; 0 for none.
         They never decide stability, only spare MILP solves.
-    time_limit : float or None, default 10.0
-        Seconds per MILP; a solve stopped early still gives a valid (looser) bound.
+    time_limit : float or None, default 2.0
+        Seconds per feasibility MILP; a unit whose MILP is stopped early stays undecided
+        (``"open"``). None: no limit.
 
     Returns
     -------
@@ -491,9 +491,11 @@ def stable_units(
                         witnesses.add(x[None, :])
                         sign = 1 if maximise else -1
                         if reached and not (sign * witnesses.z[l][-1, j] > 0):
-                            # a point with z = 0 to tolerance: look for the extreme instead
+                            # a point with z = 0 to tolerance (as at the origin of a bias-free
+                            # net): ask for a clear margin instead; if there is none the unit's
+                            # extreme is within tolerance of 0 and it stays "open"
                             solves += 1
-                            x = program.extreme_point(w[j], maximise)
+                            _, x = program.reaches(w[j], -b[j] + sign * margin[j], maximise)
                             if x is not None:
                                 witnesses.add(x[None, :])
                     if reached is False:
