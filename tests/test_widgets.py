@@ -468,3 +468,48 @@ def test_the_approximation_widget_reuses_its_error_curve_when_only_the_units_mov
     monkeypatch.setattr(module, "_train_shallow_together", lambda *a, **k: pytest.fail("retrained the curve"))
     w.controls["units"].value = 16  # on the curve: no training at all
     assert w.error.value == "" and "units = 16" in w.status.value
+
+
+@pytest.mark.notebooks
+def test_in_a_live_kernel_front_end_changes_merge_and_the_status_says_computing(tmp_path):
+    """Three slider changes sent as a front end sends them: at most two redraws, the last one for the latest value."""
+    import time
+
+    from jupyter_client.manager import start_new_kernel
+
+    km, kc = start_new_kernel(kernel_name="python3", cwd=str(tmp_path))
+    try:
+        msg_id = kc.execute("from exprlib.widgets import make_widget\nw = make_widget('regionexplorer')\n"
+                            "w.busy_after = 0.0  # show the busy state on every redraw\n"
+                            "print(w.controls['width'].comm.comm_id, w.status.comm.comm_id, w.image.comm.comm_id)")
+        ids = None
+        while True:
+            msg = kc.get_iopub_msg(timeout=120)
+            if msg["msg_type"] == "stream":
+                ids = msg["content"]["text"].split()
+            if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle" \
+                    and msg["parent_header"].get("msg_id") == msg_id:
+                break
+        width_id, status_id, image_id = ids
+        for value in (9, 10, 12):  # faster than a redraw
+            kc.shell_channel.send(kc.session.msg("comm_msg", {"comm_id": width_id, "data": {
+                "method": "update", "state": {"value": value}, "buffer_paths": []}}))
+        statuses, images = [], 0
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            msg = kc.get_iopub_msg(timeout=30)
+            if msg["msg_type"] != "comm_msg":
+                continue
+            state = msg["content"]["data"].get("state", {})
+            if msg["content"]["comm_id"] == status_id and "value" in state:
+                statuses.append(state["value"])
+            if msg["content"]["comm_id"] == image_id and msg.get("buffers"):
+                images += 1
+            if statuses and "width = 12" in statuses[-1] and "computing" not in statuses[-1] and images:
+                break
+        assert any("computing" in s for s in statuses)
+        assert "width = 12" in statuses[-1] and "regions in the square" in statuses[-1]
+        assert 1 <= images <= 2  # three changes, never three redraws
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
