@@ -18,6 +18,11 @@ pattern of each layer on each interval is read off its endpoint values, and
 so a unit that touches a threshold without crossing, or several units crossing at one point,
 never add a region. On a circular arc x(theta) = x0 cos theta + x1 sin theta every unit is
 A cos theta + B sin theta + C on each interval; the same refinement then uses closed-form roots.
+
+Size budgets (``_budget.py``): before each layer's new points are allocated their number is
+checked against what ``memory_budget`` holds; past it the functions raise RegionBudgetError,
+except ``count_regions_1d``, which counts the segment as a polyline of equal pieces, run by
+run, and refuses only counts estimated beyond ``max_regions``.
 """
 
 from __future__ import annotations
@@ -262,7 +267,7 @@ def _refine_segments(
     slopes: bool = False,
     limit: float = math.inf,
     projected_limit: float = math.inf,
-    extent: np.ndarray | None = None,
+    band_extent: np.ndarray | None = None,
 ) -> _Refined:
     """Breakpoint refinement over m segments at once (one GEMM per layer over all points).
 
@@ -279,8 +284,8 @@ def _refine_segments(
 
     Before a layer's new points are allocated, their number is checked against ``limit`` and
     its growth-based extrapolation against ``projected_limit`` (see ``_budget.check_growth``);
-    past either, ``_Overflow`` is raised. ``extent`` (1, d) overrides the per-path max |x| that
-    scales the tolerance bands (a stream of pieces of one segment keeps the segment's bands).
+    past either, ``_Overflow`` is raised. ``band_extent`` (1, d) replaces the per-path max |x|
+    that scales the tolerance bands (a stream of pieces of one segment keeps the segment's bands).
     """
     m = len(starts)
     if shared:
@@ -296,12 +301,11 @@ def _refine_segments(
     # Tolerance bands are scaled per line (a line far from the origin must not blur one near
     # it); a polyline is one path and gets one scale.
     groups = 1 if shared else m
-    override_extent = extent
     extent = np.maximum(np.abs(starts), np.abs(ends))  # (m, d): max |x| on each segment (affine)
     if groups == 1:
         extent = extent.max(axis=0, keepdims=True)
-    if override_extent is not None:
-        extent = override_extent
+    if band_extent is not None:
+        extent = band_extent
 
     perm = np.arange(len(t))
     seg_rows = seg.copy()  # segment of every storage row
@@ -686,7 +690,7 @@ def _too_many_regions(over: _Overflow, cap: float) -> RegionBudgetError:
 
 
 # A stream cuts the segment into pieces of about this fraction of the points that fit at once, and
-# refines consecutive runs of them holding about half of those points (runs overlap by one piece).
+# refines consecutive runs of them holding about a quarter of those points (runs overlap by one piece).
 _STREAM_PIECE_FRACTION = 1 / 32
 _STREAM_RUN_FRACTION = 1 / 4
 _STREAM_MIN_POINTS = 1024
@@ -702,7 +706,8 @@ def _stream_count(mlp: NumpyMLP, start: np.ndarray, end: np.ndarray, estimate: f
     ..., end: a change at a vertex between two pieces is a breakpoint, one inside a piece too.
     The tolerance bands keep the scale of the whole segment (``extent``), so the pieces see the
     same bands as the one-pass refinement. A run that still overflows (the breakpoints are
-    denser there than on average) restarts the stream with 4 times as many pieces.
+    denser there than estimated) restarts the stream with pieces sized from that run's
+    estimate (at least 4 times as many), at most ``_STREAM_RESTARTS`` times.
     """
     extent = np.maximum(np.abs(start), np.abs(end))[None]
     # a run must hold one layer's crossings of a short piece (~ widest layer): a few kB at most
@@ -718,7 +723,7 @@ def _stream_count(mlp: NumpyMLP, start: np.ndarray, end: np.ndarray, estimate: f
         try:
             for first, stop in chunks:
                 refined = _refine_segments(
-                    mlp, points[first:stop], points[first + 1 : stop + 1], shared=True, limit=limit, extent=extent
+                    mlp, points[first:stop], points[first + 1 : stop + 1], shared=True, limit=limit, band_extent=extent
                 )
                 keep = refined.boundary & _interior(refined, shared=True)
                 if stop < pieces:  # the next run (from vertex stop - 1) decides the rest of that piece
@@ -729,6 +734,12 @@ def _stream_count(mlp: NumpyMLP, start: np.ndarray, end: np.ndarray, estimate: f
                 if total > cap:  # found, not estimated: refuse to go on
                     raise _too_many_regions(_Overflow(total, total, mlp.depth - 1, mlp.depth, False, 1.0), cap)
         except _Overflow as over:
+            # that run's pieces were denser than estimated: size the pieces from its estimate
+            per_piece = over.estimate / (stop - first)
+            pieces *= max(4, math.ceil(per_piece / (limit * _STREAM_PIECE_FRACTION)))
+            if per_piece * pieces > 4 * cap:
+                raise _too_many_regions(_Overflow(over.reached, per_piece * pieces, over.layer, over.depth,
+                                                  True, over.growth), cap) from None
             restarts += 1
             if restarts > _STREAM_RESTARTS:  # breakpoints crowd into one spot of the segment
                 raise refusal(
@@ -736,7 +747,6 @@ def _stream_count(mlp: NumpyMLP, start: np.ndarray, end: np.ndarray, estimate: f
                     keyword="memory_budget", budget=limit * line_bytes(_widest(mlp)), limit=limit,
                     item_bytes=line_bytes(_widest(mlp)),
                 ) from None
-            pieces *= 4
             continue
         return total
 
