@@ -31,7 +31,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SOLUTIONS = ROOT / "course" / "solutions"
+# EXPRLIB_BROWSER_SOLUTIONS: another folder of lessons (to check that the checks catch a broken one).
+SOLUTIONS = Path(os.environ.get("EXPRLIB_BROWSER_SOLUTIONS", ROOT / "course" / "solutions"))
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))

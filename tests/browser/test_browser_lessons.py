@@ -39,8 +39,6 @@ MAX_HEIGHT = 800  # px: controls, numbers and figure must fit a laptop screen to
 RUN_ALL_TIMEOUT = 180  # s: a lesson runs in well under a minute on 2 cores; generous for a loaded machine
 WIDGET_TIMEOUT = 30  # s: a control change answers in under a second; generous for a loaded machine
 WIDGET_AS_TEXT = re.compile(r"\b(VBox|HBox|Box|GridBox|Image|Output|Label|HTML|IntSlider|FloatSlider|Dropdown|\w+Widget)\(|Image\(value=")
-STDERR = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
-TEXT = '.jp-OutputArea-output[data-mime-type="text/plain"]'
 WIDGET_VIEW = ".jp-OutputArea-output:has(.jupyter-widgets)"  # a live ipywidgets view
 CELL_OF = "xpath=ancestor::div[contains(concat(' ', @class, ' '), ' jp-Cell ')][1]"  # the cell around an element
 WELCOME = "00-welcome"  # the lesson where a wrong answer is typed
@@ -58,6 +56,9 @@ def wait_kernel_idle(page, lab, timeout: float) -> None:
     """Wait until every kernel is idle on the server and no cell is queued or running in the page."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        dialog = page.locator(".jp-Dialog")
+        if dialog.count():  # e.g. "Select Kernel" for a notebook without a kernelspec: no student should see one
+            raise AssertionError(f"JupyterLab shows a dialog: {' '.join(dialog.first.inner_text().split())[:200]!r}")
         kernels = lab.api("/api/kernels")
         busy_cells = page.locator(".jp-Notebook .jp-InputPrompt", has_text="[*]").count()
         if kernels and all(k["execution_state"] == "idle" for k in kernels) and busy_cells == 0:
@@ -111,25 +112,29 @@ def check_lesson(page, lab, lesson: str, artifacts) -> list[str]:
     problems = run_all_cells(page, lab)
     page.screenshot(path=artifacts / f"{lesson}-top.png")
 
-    # Errors: tracebacks and anything else written to stderr (warnings included: students see them).
-    for out in page.locator(STDERR).all():
-        cell = out.locator(CELL_OF)
-        problems.append(f"error output in cell {cell_label(cell)!r}: {out.inner_text()[:400]}")
-
-    # A widget shown as its repr means the widget manager never rendered it.
-    for out in page.locator(TEXT).all():
-        text = out.inner_text()
-        if WIDGET_AS_TEXT.search(text):
-            problems.append(f"a widget shown as text instead of a live control: {text[:200]!r}")
-
-    # Nothing taller than the screen: each output, and each widget as a whole.
-    for i, out in enumerate(page.locator(".jp-OutputArea-output").all()):
-        out.scroll_into_view_if_needed()
-        box = out.bounding_box()
-        if box and box["height"] > MAX_HEIGHT:
-            cell = out.locator(CELL_OF)
-            out.screenshot(path=artifacts / f"{lesson}-too-tall-{i}.png")
-            problems.append(f"output of cell {cell_label(cell)!r} is {box['height']:.0f} px tall (> {MAX_HEIGHT})")
+    # One look at every output (cells stay laid out off screen: windowing is off in these tests).
+    outputs = page.eval_on_selector_all(
+        ".jp-OutputArea-output",
+        """els => els.map(e => {
+            const cell = e.closest('.jp-Cell');
+            const source = cell ? cell.querySelector('.jp-InputArea-editor').innerText.trim() : '';
+            return {mime: e.dataset.mimeType || '', text: e.innerText, height: e.getBoundingClientRect().height,
+                    cell: source.split('\\n')[0].slice(0, 80)};
+        })""",
+    )
+    for i, out in enumerate(outputs):
+        # Errors: tracebacks and anything else written to stderr (warnings included: students see them).
+        if out["mime"] == "application/vnd.jupyter.stderr":
+            problems.append(f"error output in cell {out['cell']!r}: {out['text'][:400]}")
+        # A widget shown as its repr means the widget manager never rendered it.
+        if out["mime"] in ("text/plain", "application/vnd.jupyter.stdout") and WIDGET_AS_TEXT.search(out["text"]):
+            problems.append(f"a widget shown as text instead of a live control in cell {out['cell']!r}: {out['text'][:200]!r}")
+        # Nothing taller than the screen: each output, a whole widget included.
+        if out["height"] > MAX_HEIGHT:
+            element = page.locator(".jp-OutputArea-output").nth(i)
+            element.scroll_into_view_if_needed()
+            element.screenshot(path=artifacts / f"{lesson}-too-tall-{i}.png")
+            problems.append(f"output of cell {out['cell']!r} is {out['height']:.0f} px tall (> {MAX_HEIGHT})")
 
     # Crisp figures: no image is shown larger than it was drawn (a stretched PNG is blurry).
     for img in page.eval_on_selector_all(
