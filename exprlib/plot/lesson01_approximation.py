@@ -92,7 +92,7 @@ def plot_approximation(
     if knots is not None:
         # The knots are where an interpolant must meet the target: marked on the target, a wrong
         # fit shows as a curve that misses its dots.
-        ax.plot(knots, target_fn(knots), "o", color="C3", markersize=3.5, label="knots (on the target)", zorder=3)
+        ax.plot(knots, target_fn(knots), "o", color="C3", markersize=3.5, label="knots on target", zorder=3)
     ax.set_xlim(lo, hi)
     # A band above the data holds the legend, so it never covers a curve (the sawtooth's peaks).
     shown = np.concatenate([y_target, y_approx])

@@ -58,8 +58,10 @@ WIDGET_RC = {
 _RESULT_CACHE = 16
 # zlib level 1: the PNG is a few percent larger than at level 6, and encodes about twice as fast.
 _PNG_COMPRESSION = 1
-# Width of the controls column, CSS pixels; the figure sits to its right (below it on a narrow page).
-CONTROLS_PX = 290
+# Width of the controls column, CSS pixels; the figure sits to its right (below it on a narrow
+# page). With figures up to 640 px wide, a widget is at most ~920 px wide: JupyterLab's output
+# area on a 1366-px laptop screen with the file browser open is ~930 px.
+CONTROLS_PX = 262
 
 
 @dataclass(frozen=True)
@@ -151,7 +153,7 @@ class Param:
         """A fresh ipywidget for this parameter, showing ``value`` (DOM classes ``exprlib-control``
         and ``exprlib-param-<name>``)."""
         label = self.description or self.name
-        style = {"description_width": "110px"}
+        style = {"description_width": "118px"}
         layout = widgets.Layout(width="100%")
         if self.options:
             control = widgets.Dropdown(options=self.options, value=value, description=label, style=style, layout=layout)
@@ -278,17 +280,20 @@ class LessonWidget(widgets.VBox):
         self.settings_box.add_class("exprlib-settings")
         self.status = widgets.HTML(layout=widgets.Layout(width="100%"))
         self.status.add_class("exprlib-status")
-        self.error = widgets.HTML(layout=widgets.Layout(width="100%"))
+        self.error = widgets.HTML(layout=widgets.Layout(width="100%", display="none"))
         self.error.add_class("exprlib-error")
         width, height = self.figure_px
         self.image = widgets.Image(format="png", layout=widgets.Layout(width=f"{width}px", height=f"{height}px",
                                                                         min_width=f"{width}px"))
         self.image.add_class("exprlib-figure")
-        column = widgets.VBox([*self.controls.values(), self.status, self.error],
+        # the error line takes no room until there is an error
+        self.error.observe(lambda change: setattr(self.error.layout, "display", "" if change["new"] else "none"),
+                           names="value")
+        column = widgets.VBox(list(self.controls.values()),
                               layout=widgets.Layout(width=f"{CONTROLS_PX}px", min_width=f"{CONTROLS_PX}px"))
         body = widgets.HBox([column, self.image], layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start",
                                                                         grid_gap="12px"))
-        super().__init__(children=[body, self.settings_box],
+        super().__init__(children=[body, self.status, self.error, self.settings_box],
                          layout=widgets.Layout(max_width=f"{CONTROLS_PX + width + 24}px"))
         self.add_class("exprlib-widget")
 

@@ -35,7 +35,7 @@ class Function1D(LessonWidget):
         Param("activation", "relu", options=("relu", "hardtanh")),
         Param("seed", 0, lo=0, hi=999),
     )
-    figure_px = (620, 330)
+    figure_px = (600, 320)
     lo, hi = -3.0, 3.0
 
     def compute(self, *, depth: int, width: int, sigma_b: float, activation: str, seed: int) -> dict:

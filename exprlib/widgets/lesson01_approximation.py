@@ -103,6 +103,15 @@ def _train_shallow_together(f: Any, widths: list[int], *, seed: int, steps: int 
     return nets
 
 
+def _short_number(v: float) -> str:
+    """A tick label of at most 5 characters: 0.5, 0.02, 1, then 1e-4, 5e-12."""
+    text = f"{v:g}"
+    if "e" in text or len(text) > 5:
+        mantissa, exponent = f"{v:.0e}".split("e")
+        text = f"{mantissa}e{int(exponent)}"
+    return text
+
+
 def _numpy_function(net: Any) -> Any:
     """A 1-in/1-out network as a numpy function of a 1-D array (no torch call per evaluation)."""
     from ..nets import as_numpy
@@ -139,7 +148,7 @@ class Approximation1D(LessonWidget):
         Param("method", "interpolant", options=("interpolant", "gradient_descent", "sigmoid_steps")),
         Param("seed", 0, lo=0, hi=999, description="seed (gradient descent)"),
     )
-    figure_px = (700, 320)
+    figure_px = (640, 310)
 
     def make_axes(self, figure: Figure) -> tuple[Axes, Axes]:
         from matplotlib import ticker
@@ -152,8 +161,7 @@ class Approximation1D(LessonWidget):
         curve_ax.set_yscale("log")
         curve_ax.xaxis.set_major_locator(ticker.FixedLocator([1, 2, 4, 8, 16, 32, 64]))
         curve_ax.xaxis.set_major_formatter(ticker.FormatStrFormatter("%g"))
-        curve_ax.yaxis.set_major_locator(ticker.LogLocator(numticks=8))
-        curve_ax.yaxis.set_major_formatter(ticker.LogFormatter(labelOnlyBase=True))
+        curve_ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _: _short_number(v)))
         for axis in (curve_ax.xaxis, curve_ax.yaxis):
             axis.set_minor_locator(ticker.NullLocator())
         return fit_ax, curve_ax
@@ -230,6 +238,12 @@ class Approximation1D(LessonWidget):
                          bound=result["bound"] if smooth else None, bound_label="h²/8·max|f''| (interpolant bound)",
                          highlight=values["units"],
                          title="sup error against width" + ("" if smooth else " (no h²/8 bound)"))
+        from matplotlib import ticker
+
+        # Powers of ten over many decades; 1, 2 and 5 times them when the curve spans about one.
+        low, high = right.get_ylim()
+        few_decades = np.log10(high / low) < 1.5
+        right.yaxis.set_major_locator(ticker.LogLocator(subs=(1.0, 2.0, 5.0) if few_decades else (1.0,), numticks=8))
 
     def describe(self, result: dict, **values: Any) -> str:
         f, n = result["target"], values["units"]

@@ -102,7 +102,7 @@ class RegionExplorer(RegionMap2D):
         Param("slice_y", 0.0, lo=-1.0, hi=1.0, description="slice at x₂ ="),
         Param("seed", 0, lo=0, hi=999),
     )
-    figure_px = (690, 340)
+    figure_px = (640, 330)
 
     @classmethod
     def check_values(cls, values: Mapping[str, Any]) -> None:
