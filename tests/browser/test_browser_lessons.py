@@ -154,6 +154,8 @@ def check_lesson(page, lab, lesson: str, artifacts) -> list[str]:
             continue
         problems += move_one_control(page, widget, f"{lesson} widget {i}")
         widget.screenshot(path=artifacts / f"{lesson}-widget-{i}-after.png")
+        widget.evaluate("e => e.scrollIntoView({block: 'start'})")  # the student's screen, widget at the top
+        page.screenshot(path=artifacts / f"{lesson}-widget-{i}-screen.png")
     page.screenshot(path=artifacts / f"{lesson}-end.png")
 
     # Offline and quiet: no pop-up asking to fetch Jupyter news (course.py disables it).
