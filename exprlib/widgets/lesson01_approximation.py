@@ -146,14 +146,14 @@ class Approximation1D(LessonWidget):
         Param("target", "sine", options=("sine", "gaussian", "abs", "step", "sawtooth")),
         Param("units", 8, lo=1, hi=_MAX_UNITS, description="hidden units"),
         Param("method", "interpolant", options=("interpolant", "gradient_descent", "sigmoid_steps")),
-        Param("seed", 0, lo=0, hi=999, description="seed (gradient descent)"),
+        Param("seed", 0, lo=0, hi=999, description="seed (for GD)"),
     )
     figure_px = (640, 310)
 
     def make_axes(self, figure: Figure) -> tuple[Axes, Axes]:
         from matplotlib import ticker
 
-        fit_ax, curve_ax = panel_axes(figure, 2, left=50, gap=66, bottom=40)
+        fit_ax, curve_ax = panel_axes(figure, 2, left=58, gap=74, bottom=40)
         fit_ax.locator_params(axis="x", nbins=5)
         # Log axes set up once, with plain-text labels: mathtext labels (10^{-4}) and dozens of
         # minor ticks would cost more than the rest of the drawing.
