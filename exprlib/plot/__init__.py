@@ -17,6 +17,7 @@ from .lesson01_approximation import plot_approximation, plot_error_curve, plot_s
 from .lesson02_regions import plot_missed_regions, plot_region_counts
 from .lesson03_counting import plot_bound_bars, plot_bounds_by_depth, plot_density, plot_folding
 from .lesson04_trajectory import plot_arc_layers, plot_growth_against_sigma, plot_layer_lengths, plot_transitions_against_length
+from .lesson05_depth import plot_compositions, plot_race_errors, plot_radial, plot_sawtooth_fits, plot_shallow_units
 from .networks import plot_function_1d, plot_function_on_segment, plot_regions_2d
 
 __all__ = [
@@ -41,4 +42,10 @@ __all__ = [
     "plot_growth_against_sigma",
     "plot_layer_lengths",
     "plot_transitions_against_length",
+    # 05-depth-separation
+    "plot_compositions",
+    "plot_race_errors",
+    "plot_radial",
+    "plot_sawtooth_fits",
+    "plot_shallow_units",
 ]

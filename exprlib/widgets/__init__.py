@@ -48,6 +48,7 @@ from .lesson01_approximation import Approximation1D
 from .lesson02_regions import RegionExplorer, RegionMap2D
 from .lesson03_counting import BoundsExplorer
 from .lesson04_trajectory import TrajectoryExplorer
+from .lesson05_depth import DepthRace
 
 __all__ = [
     # machinery
@@ -68,4 +69,6 @@ __all__ = [
     "BoundsExplorer",
     # 04-trajectory-length
     "TrajectoryExplorer",
+    # 05-depth-separation
+    "DepthRace",
 ]
