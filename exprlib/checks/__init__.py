@@ -47,7 +47,7 @@ from ._core import (
 
 # The lesson modules, in course order; each one's __all__ is re-exported below. A name whose
 # file does not exist yet is skipped (lessons being written); any other import error shows.
-_LESSON_MODULES = ("welcome", "approximation", "regions", "counting", "trajectory", "depth")
+_LESSON_MODULES = ("welcome", "approximation", "regions", "counting", "trajectory", "depth", "training")
 
 __all__ = list(_core.__all__)
 for _name in _LESSON_MODULES:
