@@ -92,7 +92,7 @@ def _check_max(net: torch.nn.Sequential, terms: list, x: np.ndarray) -> None:
     each = np.stack([as_numpy(g).forward(x)[:, 0] for g in terms])  # (m, n)
     assert (each <= f + tol).all(), f"a term exceeds the net by {np.max(each - f):.3g}"
     np.testing.assert_array_less(np.abs(each.max(axis=0) - f), tol + 1e-300)
-    np.testing.assert_allclose(pointwise_max(terms, x), each.max(axis=0), rtol=0, atol=0)
+    np.testing.assert_array_less(np.abs(pointwise_max(terms, x) - each.max(axis=0)), tol + 1e-300)
 
 
 def _frozen_units(net: torch.nn.Sequential) -> int:
@@ -210,6 +210,21 @@ def test_max_of_shallow_sawtooth_on_unit_interval():
     _check_max(net, pruned, x)
     _check_max(net, full, np.linspace(-2.0, 3.0, 5001)[:, None])
     np.testing.assert_allclose(pointwise_max(pruned, np.array([[0.0], [0.125], [0.0625]])), [0.0, 1.0, 0.5])
+
+
+def test_pointwise_max_blocked_product_matches_one_net_at_a_time(monkeypatch):
+    """Equal-width shallow terms go through one blocked product; other lists net by net."""
+    import exprlib.separation as separation
+
+    terms = max_of_shallow(random_mlp(3, [3, 2, 2], seed=4, sigma_b=1.0))
+    x = np.random.default_rng(5).normal(size=(1000, 3))
+    one_by_one = np.max([as_numpy(g).forward(x)[:, 0] for g in terms], axis=0)
+    np.testing.assert_allclose(pointwise_max(terms, x), one_by_one, rtol=1e-13, atol=1e-13)
+    mixed = [*terms, random_mlp(3, [2, 2], seed=0)]  # not all one hidden layer: the loop
+    expected = np.maximum(one_by_one, as_numpy(mixed[-1]).forward(x)[:, 0])
+    np.testing.assert_allclose(pointwise_max(mixed, x), expected, rtol=1e-13, atol=1e-13)
+    monkeypatch.setattr(separation, "_BLOCK_FLOATS", 7 * len(terms) * 7)  # 7-point blocks, last one short
+    np.testing.assert_allclose(pointwise_max(terms, x), one_by_one, rtol=1e-13, atol=1e-13)
 
 
 # ----------------------------------------------------------------------------- degenerate nets
