@@ -80,8 +80,8 @@ class StableUnits:
     decided_by : tuple of (n_l,) str ndarray
         ``"bounds"`` (interval bounds), ``"milp"`` (the LP relaxation or the exact MILP),
         ``"witness"`` (undecided, with box points where z > 0 and where z < 0) or ``"open"``
-        (undecided: not proved either way; its extreme is within solver tolerance of 0, or
-        the MILP hit ``time_limit``).
+        (undecided: not proved either way; its extreme is within solver tolerance of 0, the
+        MILP hit ``time_limit``, or ``exact=False`` and no witness pair is known).
     on_points, off_points : tuple of (n_l, d) float64 ndarray
         A box point where the unit's z > 0 (resp. z < 0), by a true forward pass; NaN rows
         where none is known.
