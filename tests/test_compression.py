@@ -173,7 +173,7 @@ def test_stable_units_are_stable_on_dense_points(data):
     net = data.draw(nets())
     mlp = as_numpy(net)
     lows, highs = data.draw(boxes(mlp.in_dim))
-    units = stable_units(net, (lows, highs))
+    units = stable_units(net, (lows, highs), tighten=data.draw(st.booleans()))
     _check_sound(net, units, lows, highs)
     loose = stable_units(net, (lows, highs), exact=False)
     _check_sound(net, loose, lows, highs)
@@ -212,6 +212,19 @@ def test_stable_units_agree_with_exact_regions_on_normal_nets():
         np.testing.assert_array_equal(np.concatenate(units.states), oracle)
         decided_by_milp += int((np.concatenate(units.decided_by) == "milp").sum())
     assert decided_by_milp > 0  # the MILP path was exercised, not only interval bounds
+
+
+def test_stable_units_tighten_decides_the_same_or_more_soundly():
+    net = random_mlp(2, [6, 6, 6], seed=3, sigma_b=1.5)
+    plain = stable_units(net, (-1.0, 1.0))
+    tight = stable_units(net, (-1.0, 1.0), tighten=True)
+    _check_sound(net, tight, np.full(2, -1.0), np.full(2, 1.0))
+    for a, b, lo_a, lo_b, hi_a, hi_b in zip(plain.states, tight.states, plain.lower, tight.lower, plain.upper,
+                                            tight.upper):
+        decided = a != UNDECIDED
+        np.testing.assert_array_equal(a[decided], b[decided])
+        assert (lo_b >= lo_a - 1e-9).all() and (hi_b <= hi_a + 1e-9).all()  # never looser
+    np.testing.assert_array_equal(np.concatenate(tight.states), _region_oracle(net, (-1, 1, -1, 1)))
 
 
 def test_stable_units_milp_beats_interval_bounds():
@@ -366,6 +379,7 @@ def test_valid_box_forms():
         (random_mlp(2, [3], seed=0), ([0, 2], [1, 1]), {}, ValueError, r"lows <= highs; inputs \[1\]"),
         (random_mlp(2, [3], seed=0), (["a", "b"], [1, 1]), {}, TypeError, "box lows must be"),
         (random_mlp(2, [3], seed=0), (0, 1), {"exact": 1}, TypeError, "exact must be True or False"),
+        (random_mlp(2, [3], seed=0), (0, 1), {"tighten": "yes"}, TypeError, "tighten must be True or False"),
         (random_mlp(2, [3], seed=0), (0, 1), {"probes": -1}, ValueError, "probes must be >= 0"),
         (random_mlp(2, [3], seed=0), (0, 1), {"probes": 2.5}, TypeError, "probes"),
         (random_mlp(2, [3], seed=0), (0, 1), {"time_limit": 0}, ValueError, "time_limit must be finite and > 0"),
