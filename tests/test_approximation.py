@@ -535,7 +535,7 @@ def test_approximation_widget_default_draws_the_interpolant_once():
     assert isinstance(w, Approximation1D) and w.renders == 1
     assert w.settings == "approx1d:target=sine;units=8;method=interpolant;seed=0"
     error = sup_error(interpolant_net("sine", 8), "sine", n_grid=4001)
-    assert w.status.value == f"sin(3x), 8 units, ReLU interpolant: sup error {error:.3g}; bound h²/8·max|f''| = {0.0703125:.3g}"
+    assert w.summary == f"sin(3x), 8 units, ReLU interpolant: sup error {error:.3g}; bound h²/8·max|f''| = {0.0703125:.3g}"
     fit_ax, curve_ax = w.figure.axes
     np.testing.assert_allclose(fit_ax.lines[2].get_xdata(), knots(8))
     assert curve_ax.get_yscale() == "log" and len(curve_ax.lines[0].get_xdata()) == 64

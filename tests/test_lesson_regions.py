@@ -550,7 +550,7 @@ def _assert_shows_the_library(w):
     def plural(n, one, many):
         return f"{n} {one if n == 1 else many}"
 
-    assert w.status.value == (f"{plural(len(exact), 'region', 'regions')} in the square [-1, 1]² "
+    assert w.summary == (f"{plural(len(exact), 'region', 'regions')} in the square [-1, 1]² "
                               f"({plural(exact.count_pieces(), 'linear piece', 'linear pieces')}); the slice x₂ = {c:g} "
                               f"crosses {plural(len(t), 'boundary', 'boundaries')}: {plural(len(t) + 1, 'region', 'regions')} along it")
     map_ax, slice_ax = w.figure.axes
@@ -595,7 +595,7 @@ def test_moving_only_the_slice_reuses_the_region_map(monkeypatch):
 
 
 def test_many_regions_are_drawn_without_edges():
-    w = RegionExplorer(settings="depth=5;width=16;sigma_w=3.0;activation=hardtanh;seed=0")
+    w = RegionExplorer(settings="depth=5;width=9;sigma_w=3.0;activation=hardtanh;seed=0")
     assert len(w.result["regions"]) > 3000
     poly = w.figure.axes[0].collections[0]
     np.testing.assert_array_equal(poly.get_edgecolor(), poly.get_facecolor())
@@ -638,7 +638,7 @@ def test_explorer_display_bundle_carries_the_static_figure():
 def test_explorer_with_zero_weights_shows_one_region():
     w = RegionExplorer(sigma_w=0.0, sigma_b=0.0, depth=2, width=3)
     assert len(w.result["regions"]) == 1 and len(w.result["breakpoints"]) == 0
-    assert w.status.value == ("1 region in the square [-1, 1]² (1 linear piece); the slice x₂ = 0 crosses "
+    assert w.summary == ("1 region in the square [-1, 1]² (1 linear piece); the slice x₂ = 0 crosses "
                               "0 boundaries: 1 region along it")
 
 
