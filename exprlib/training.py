@@ -530,11 +530,23 @@ def train_relu_l1(
 @lru_cache(maxsize=16)
 def _training_run(depth: int, width: int, sigma_w2: float, regulariser: float, steps: int, every: int,
                   seed: int) -> dict[str, np.ndarray]:
+    X_train, _, y_train, _ = load_digits_split()
+    Xt, yt = torch.tensor(X_train), torch.tensor(y_train)
+    torch.use_deterministic_algorithms(True)
+    threads = torch.get_num_threads()
+    # These tensors are tiny: on a busy 2-core machine a second thread only adds contention
+    # (a run takes ~10x longer), and the widget must answer in well under a second.
+    torch.set_num_threads(1)
+    try:
+        return _run(X_train, Xt, yt, depth, width, sigma_w2, regulariser, steps, every, seed)
+    finally:
+        torch.set_num_threads(threads)
+
+
+def _run(X_train: np.ndarray, Xt: torch.Tensor, yt: torch.Tensor, depth: int, width: int, sigma_w2: float,
+         regulariser: float, steps: int, every: int, seed: int) -> dict[str, np.ndarray]:
     from .regions import count_regions_1d
 
-    X_train, _, y_train, _ = load_digits_split()
-    Xt, yt = torch.as_tensor(X_train), torch.as_tensor(y_train)
-    torch.use_deterministic_algorithms(True)
     net = random_mlp(64, [width] * depth, 10, activation="hardtanh", sigma_w=math.sqrt(sigma_w2), sigma_b=0.1,
                      seed=seed)
     rng = np.random.default_rng(seed)

@@ -18,6 +18,7 @@ from .lesson02_regions import plot_missed_regions, plot_region_counts
 from .lesson03_counting import plot_bound_bars, plot_bounds_by_depth, plot_density, plot_folding
 from .lesson04_trajectory import plot_arc_layers, plot_growth_against_sigma, plot_layer_lengths, plot_transitions_against_length
 from .lesson05_depth import plot_compositions, plot_race_errors, plot_radial, plot_sawtooth_fits, plot_shallow_units
+from .lesson06_training import plot_accuracy_by_layer, plot_gradient_correlation, plot_length_during_training, plot_training_curves
 from .networks import plot_function_1d, plot_function_on_segment, plot_regions_2d
 
 __all__ = [
@@ -48,4 +49,9 @@ __all__ = [
     "plot_radial",
     "plot_sawtooth_fits",
     "plot_shallow_units",
+    # 06-expressivity-and-training
+    "plot_accuracy_by_layer",
+    "plot_gradient_correlation",
+    "plot_length_during_training",
+    "plot_training_curves",
 ]

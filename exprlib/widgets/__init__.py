@@ -49,6 +49,7 @@ from .lesson02_regions import RegionExplorer, RegionMap2D
 from .lesson03_counting import BoundsExplorer
 from .lesson04_trajectory import TrajectoryExplorer
 from .lesson05_depth import DepthRace
+from .lesson06_training import TrainingRunExplorer
 
 __all__ = [
     # machinery
@@ -71,4 +72,6 @@ __all__ = [
     "TrajectoryExplorer",
     # 05-depth-separation
     "DepthRace",
+    # 06-expressivity-and-training
+    "TrainingRunExplorer",
 ]
