@@ -204,6 +204,21 @@ def lab_command(
     return [*cmd, f"--notebook-dir={workspace}", *QUIET_LAB_ARGS, *extra, *jupyter_args], env
 
 
+def run_foreground(cmd: list[str], **kwargs) -> int:
+    """Run ``cmd`` to its end and return its exit status.
+
+    Ctrl+C in the terminal reaches the child too (JupyterLab asks whether to shut down, pytest
+    stops and reports); this script just keeps waiting for it, instead of dying with a
+    KeyboardInterrupt traceback or killing JupyterLab before it has stopped its kernels.
+    """
+    process = subprocess.Popen(cmd, **kwargs)
+    while True:
+        try:
+            return process.wait()
+        except KeyboardInterrupt:
+            continue
+
+
 def cmd_open(args: list[str]) -> int:
     options, jupyter_args = split_open_args(args)
     if options["help"]:
@@ -223,19 +238,19 @@ def cmd_open(args: list[str]) -> int:
     cmd, env = lab_command(jupyter_args, use_venv=use_venv)
     if "--allow-root" in cmd and "--allow-root" not in jupyter_args:
         print(ROOT_NOTE, flush=True)
-    return subprocess.call(cmd, env=env, cwd=WORKSPACE)
+    return run_foreground(cmd, env=env, cwd=WORKSPACE)
 
 
 def cmd_test(pytest_args: list[str]) -> int:
     ensure_venv()
     cmd = [str(venv_bin("python")), "-m", "pytest", "-n", "2", *pytest_args]
-    return subprocess.call(cmd, env=venv_env(), cwd=ROOT)
+    return run_foreground(cmd, env=venv_env(), cwd=ROOT)
 
 
 def cmd_instructor(command: str, args: list[str]) -> int:
     ensure_venv()
     cmd = [str(venv_bin("python")), str(INSTRUCTOR), command, *args]
-    return subprocess.call(cmd, env=venv_env(), cwd=ROOT)
+    return run_foreground(cmd, env=venv_env(), cwd=ROOT)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -76,6 +76,17 @@ def test_ci_chromium_install_is_a_no_op_when_chromium_is_there(tmp_path):
     assert (done.returncode, done.stdout) == (0, "")
 
 
+def test_ctrl_c_waits_for_the_child_instead_of_a_traceback():
+    """Ctrl+C reaches JupyterLab from the terminal; course.py waits for it to stop, quietly."""
+    code = (
+        "import course, os, signal, sys, threading\n"
+        "threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGINT)).start()\n"
+        "sys.exit(course.run_foreground([sys.executable, '-c', 'import time; time.sleep(1.5); raise SystemExit(3)']))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stderr) == (3, "")
+
+
 def test_copy_lessons_never_overwrites_student_work(tmp_path):
     src, dst = tmp_path / "lessons", tmp_path / "workspace"
     (src / "01-a").mkdir(parents=True)
@@ -118,7 +129,7 @@ def _fake_open(tmp_path, monkeypatch, *, root: bool) -> list:
     monkeypatch.setattr(course, "LESSONS", tmp_path / "lessons")
     monkeypatch.setattr(course, "WORKSPACE", tmp_path / "workspace")
     monkeypatch.setattr(course, "is_root", lambda: root)
-    monkeypatch.setattr(course.subprocess, "call", lambda cmd, **kw: calls.append(cmd) or 0)
+    monkeypatch.setattr(course, "run_foreground", lambda cmd, **kw: calls.append(cmd) or 0)
     (tmp_path / "lessons" / "00-a").mkdir(parents=True)
     (tmp_path / "lessons" / "00-a" / "00-a.ipynb").write_text("{}")
     return calls
