@@ -89,6 +89,8 @@ class Lab:
     workspace: Path
     process: subprocess.Popen
     log: Path
+    solutions: Path  # where the lessons were copied from
+    lessons: list[str]  # the lessons in the workspace, sorted
 
     def api(self, path: str, method: str = "GET") -> object:
         request = urllib.request.Request(f"{self.url}{path}", method=method, headers={"Authorization": f"token {self.token}"})
@@ -188,7 +190,7 @@ def lab(tmp_path_factory, artifacts, chromium_path) -> Iterator[Lab]:
         process = subprocess.Popen(
             cmd, cwd=workspace, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
         )
-    server = Lab(f"http://127.0.0.1:{port}", token, workspace, process, log)
+    server = Lab(f"http://127.0.0.1:{port}", token, workspace, process, log, SOLUTIONS, lessons())
     try:
         deadline = time.monotonic() + SERVER_START_TIMEOUT
         while True:

@@ -31,7 +31,6 @@ import time
 
 import nbformat
 import pytest
-from conftest import SOLUTIONS, lessons
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -249,10 +248,10 @@ WRONG_ANSWERS = [
 ]
 
 
-def _expected_message(solution_source: str, wrong_source: str, test_source: str) -> str:
+def _expected_message(lab, wrong_source: str, test_source: str) -> str:
     """The first line of the message the lesson's own check gives for this wrong answer (run here)."""
     namespace: dict = {}
-    setup = nbformat.read(SOLUTIONS / WELCOME / f"{WELCOME}.ipynb", as_version=4)
+    setup = nbformat.read(lab.solutions / WELCOME / f"{WELCOME}.ipynb", as_version=4)
     exec(next(c.source for c in setup.cells if c.cell_type == "code"), namespace)  # the lesson's imports
     exec(wrong_source, namespace)
     visible = test_source.split("### BEGIN HIDDEN TESTS")[0]
@@ -273,13 +272,13 @@ def _cell(page, marker: str):
 
 def type_wrong_answers(page, lab, artifacts) -> list[str]:
     """In lesson 00, already run: type each wrong answer, run it and its check cell, read the output."""
-    source = nbformat.read(SOLUTIONS / WELCOME / f"{WELCOME}.ipynb", as_version=4)
+    source = nbformat.read(lab.solutions / WELCOME / f"{WELCOME}.ipynb", as_version=4)
     problems = []
     for i, (solution_marker, test_marker, make_wrong) in enumerate(WRONG_ANSWERS):
         solution = next(c.source for c in source.cells if solution_marker in c.source)
         test = next(c.source for c in source.cells if test_marker in c.source)
         wrong = make_wrong(solution)
-        expected = _expected_message(solution, wrong, test)
+        expected = _expected_message(lab, wrong, test)
 
         # Type the wrong answer over the solution and run it, then run the check cell.
         answer = _cell(page, solution_marker)
@@ -306,14 +305,14 @@ def type_wrong_answers(page, lab, artifacts) -> list[str]:
     return problems
 
 
-def selected_lessons() -> list[str]:
-    found = lessons()
+def selected_lessons(lab) -> list[str]:
+    found = lab.lessons
     wanted = [name for name in os.environ.get("EXPRLIB_BROWSER_LESSONS", "").split(",") if name]
     return [name for name in found if name in wanted] if wanted else found
 
 
 def test_every_lesson_in_a_real_browser(new_page, lab, artifacts):
-    names = selected_lessons()
+    names = selected_lessons(lab)
     if not names:
         pytest.skip("no lesson in course/solutions/ yet")
     report = {}
