@@ -44,16 +44,16 @@ def plot_compositions(max_k: int = 3, *, ax: Axes | None = None, title: str | No
     ax = _new_axes(ax)
     for k in range(1, max_k + 1):
         x = np.arange(2**k + 1) / 2**k
-        ax.plot(x, tent_power(x, k) + 1.25 * (max_k - k), color=_COLOURS[(k - 1) % 5], lw=1.4,
+        ax.plot(x, tent_power(x, k) + 1.5 * (max_k - k), color=_COLOURS[(k - 1) % 5], lw=1.4,
                 label=("f" if k == 1 else f"f^{k}") + f" (k = {k})")
     ax.set_xlim(0, 1)
-    ax.set_yticks([1.25 * j for j in range(max_k)] + [1.25 * j + 1 for j in range(max_k)], minor=False)
+    ax.set_yticks([1.5 * j for j in range(max_k)] + [1.5 * j + 1 for j in range(max_k)], minor=False)
     ax.set_yticklabels(["0"] * max_k + ["1"] * max_k)
     ax.set_xlabel("input x")
     ax.set_ylabel("f^k(x) (curves shifted up)")
     ax.set_title(title if title is not None else "the tent map composed k times")
     ax.legend(loc="upper right", fontsize="small", ncols=max_k, bbox_to_anchor=(1.0, 1.0))
-    ax.set_ylim(-0.1, 1.25 * (max_k - 1) + 1.45)
+    ax.set_ylim(-0.1, 1.5 * (max_k - 1) + 1.45)
     return ax
 
 
