@@ -127,7 +127,7 @@ def check_gradient_correlation(fn: Callable, *, seed: int = 0, name: str = "grad
             continue
         if expected == 1.0:
             raise WrongAnswer(f"{name} is wrong for {description}: a net that is linear along the line has one "
-                              "gradient everywhere; count that as perfectly correlated (1).")
+                              "gradient everywhere; count that as perfectly correlated: define the correlation as 1.")
         g = _slopes(net, start, end, n_points)
         with torch.no_grad():
             t = np.linspace(0.0, 1.0, n_points)
