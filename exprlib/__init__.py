@@ -1,11 +1,23 @@
 """exprlib: small, exact, fast tools for a course on the expressive power of deep networks.
 
-``nets`` defines a network; ``regions``, ``bounds``, ``constructions`` and ``trajectory`` build on it.
+``nets`` defines a network; ``regions``, ``bounds``, ``constructions``, ``trajectory``, ``compression``
+and ``models`` build on it; ``density`` and ``separation`` build on ``regions``.
 ``checks``, ``widgets`` and ``plot`` sit on top and are imported explicitly by the notebooks, so
 ``import exprlib`` never pulls in ipywidgets or matplotlib.
 """
 
-from . import approximation, bounds, constructions, nets, regions, trajectory
+from . import approximation, bounds, compression, constructions, density, models, nets, regions, separation, trajectory
 
-__all__ = ["approximation", "bounds", "constructions", "nets", "regions", "trajectory"]
+__all__ = [
+    "approximation",
+    "bounds",
+    "compression",
+    "constructions",
+    "density",
+    "models",
+    "nets",
+    "regions",
+    "separation",
+    "trajectory",
+]
 __version__ = "0.1.0"

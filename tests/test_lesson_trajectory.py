@@ -205,12 +205,12 @@ def _expected(values):
 def test_trajectory_explorer_default_state_shows_the_library():
     w = TrajectoryExplorer()
     assert w.renders == 1 and bytes(w.image.value).startswith(PNG_MAGIC)
-    assert w.settings == "trajectory:activation=hardtanh;sigma_w=3.0;sigma_b=0.0;width=32;depth=6;seed=0"
+    assert w.settings == "trajectory:activation=hardtanh;sigma_w=3.0;sigma_b=0.0;width=32;depth=4;seed=0"
     lengths, transitions = _expected(w.values)
     np.testing.assert_array_equal(w.result["lengths"], lengths)
     np.testing.assert_array_equal(w.result["transitions"], transitions)
     growth = growth_rate(lengths[1:])
-    assert f"growth {growth:.3f} per layer from layer 1 to 6" in w.status.value
+    assert f"growth {growth:.3f} per layer from layer 1 to 4" in w.status.value
     assert f"{int(transitions.sum())} transitions along the arc" in w.status.value
     assert [t.get_text() for t in w.figure.axes[0].texts] == [f"{value:.3g}" for value in lengths]  # exact lengths
     assert f"β (Raghu et al.) = {raghu_beta(3.0, 0.0, 32):.3f}" in w.status.value

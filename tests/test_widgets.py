@@ -96,9 +96,15 @@ def test_param_rejects_bad_declarations(kwargs, match):
 
 @settings(derandomize=True, max_examples=80, deadline=None)
 @given(value=st.floats(0.0, 2.0))
-def test_float_settings_round_trip_exactly(value):
+def test_float_settings_round_trip_to_12_digits(value):
     param = Param("sigma_b", 0.5, lo=0.0, hi=2.0)
-    assert param.parse(param.format(value)) == value
+    restored = param.parse(param.format(value))
+    assert abs(restored - value) <= 5e-12 * abs(value)  # half a unit in the 12th digit
+    assert param.format(restored) == param.format(value)  # a shared string restores itself exactly
+
+
+def test_slider_rounding_stays_out_of_the_settings_string():
+    assert Param("sigma_w", 1.5, lo=0.5, hi=4.0).format(3.0200000000000005) == "3.02"
 
 
 # ---------------------------------------------------------------------------------------------

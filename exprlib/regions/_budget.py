@@ -65,7 +65,7 @@ class RegionBudgetError(ValueError):
         self.limit = limit
 
 
-RegionBudgetError.__module__ = "exprlib.regions"  # where users import it from; tracebacks show that name
+RegionBudgetError.__module__ = __package__  # where users import it from (a private copy names its own)
 
 
 class _Overflow(Exception):

@@ -138,8 +138,15 @@ class Param:
         return int(value) if self._is_int else float(value)
 
     def format(self, value: int | float | str) -> str:
-        """The settings-string form of a value (exact round trip through :meth:`parse`)."""
-        return repr(float(value)) if not self.options and not self._is_int else str(value)
+        """The settings-string form of a value, as short as 12 significant digits allow.
+
+        A slider's steps carry binary rounding (3.0200000000000005); 12 digits drop it and keep
+        every value a slider or a typed setting can hold.
+
+        >>> Param("sigma_w", 1.5, lo=0.5, hi=4.0).format(3.0200000000000005)
+        '3.02'
+        """
+        return repr(float(f"{float(value):.12g}")) if not self.options and not self._is_int else str(value)
 
     def display(self, value: int | float | str) -> str:
         """The value as the control's readout shows it (floats: 3 significant digits, zeros kept).

@@ -45,10 +45,10 @@ class TrajectoryExplorer(LessonWidget):
         Param("sigma_w", 3.0, lo=0.5, hi=4.0, description="weight scale σ_w"),
         Param("sigma_b", 0.0, lo=0.0, hi=1.0, description="bias scale σ_b"),
         Param("width", 32, lo=4, hi=32, description="units per layer"),
-        Param("depth", 6, lo=1, hi=8, description="hidden layers"),
+        Param("depth", 4, lo=1, hi=8, description="hidden layers"),
         Param("seed", 0, lo=0, hi=999),
     )
-    figure_px = (680, 380)
+    figure_px = (640, 380)
 
     def make_axes(self, figure: Figure) -> tuple[Axes, Axes]:
         width, height = self.figure_px
