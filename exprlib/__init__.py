@@ -1,12 +1,12 @@
 """exprlib: small, exact, fast tools for a course on the expressive power of deep networks.
 
 ``nets`` defines a network; ``regions``, ``bounds``, ``constructions``, ``trajectory``, ``compression``
-and ``models`` build on it; ``density`` and ``separation`` build on ``regions``.
+and ``models`` build on it; ``density``, ``separation`` and ``race`` build on ``regions``.
 ``checks``, ``widgets`` and ``plot`` sit on top and are imported explicitly by the notebooks, so
 ``import exprlib`` never pulls in ipywidgets or matplotlib.
 """
 
-from . import approximation, bounds, compression, constructions, density, models, nets, regions, separation, trajectory
+from . import approximation, bounds, compression, constructions, density, models, nets, race, regions, separation, trajectory
 
 __all__ = [
     "approximation",
@@ -16,6 +16,7 @@ __all__ = [
     "density",
     "models",
     "nets",
+    "race",
     "regions",
     "separation",
     "trajectory",
