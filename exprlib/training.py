@@ -16,7 +16,8 @@ The expressivity lessons measure what training does to the quantities of lessons
   exact number of linear regions along a segment, for the lesson's widget.
 
 Every run is full batch and deterministic: the only randomness is the seeded initialisation
-and data split; torch runs in float64 with deterministic algorithms.
+and data split. Everything runs in float64 on the CPU, where these full-batch operations
+repeat exactly (the lesson also switches on ``torch.use_deterministic_algorithms``).
 """
 
 from __future__ import annotations
@@ -414,7 +415,6 @@ def train_tracking_length(
     regulariser = check_real("regulariser", regulariser, nonnegative=True)
     seed = _check_seed(seed)
     Xt, yt = _check_data(X_train, y_train, ("X_train", "y_train"))
-    torch.use_deterministic_algorithms(True)
     d = Xt.shape[1]
     if batch_norm:
         net = _hardtanh_bn_net(d, width, depth, sigma_w2, sigma_b2, seed)
@@ -508,7 +508,6 @@ def train_relu_l1(
     l1 = check_real("l1", l1, nonnegative=True)
     steps, lr = check_int("steps", steps, minimum=0), check_real("lr", lr, positive=True)
     Xt, yt = _check_data(X_train, y_train, ("X_train", "y_train"))
-    torch.use_deterministic_algorithms(True)
     net = random_mlp(Xt.shape[1], list(widths), 10, seed=_check_seed(seed))
     weights = [m.weight for m in net if isinstance(m, nn.Linear)]
     opt = torch.optim.Adam(net.parameters(), lr=lr)
@@ -532,7 +531,6 @@ def _training_run(depth: int, width: int, sigma_w2: float, regulariser: float, s
                   seed: int) -> dict[str, np.ndarray]:
     X_train, _, y_train, _ = load_digits_split()
     Xt, yt = torch.tensor(X_train), torch.tensor(y_train)
-    torch.use_deterministic_algorithms(True)
     threads = torch.get_num_threads()
     # These tensors are tiny: on a busy 2-core machine a second thread only adds contention
     # (a run takes ~10x longer), and the widget must answer in well under a second.

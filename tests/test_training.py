@@ -120,3 +120,11 @@ def test_training_run_checkpoints_are_cached_and_exact():
         run["loss"][0] = 1.0
     with pytest.raises(ValueError, match="sigma_w2"):
         training_run(sigma_w2=-1.0)
+
+
+def test_train_tracking_length_is_seeded(unit):
+    kw = dict(depth=2, width=8, steps=5, every=5, n_arcs=1, n_points=300)
+    a, b = train_tracking_length(unit, seed=3, **kw), train_tracking_length(unit, seed=3, **kw)
+    c = train_tracking_length(unit, seed=4, **kw)
+    assert np.array_equal(a["length"], b["length"]) and np.array_equal(a["loss"], b["loss"])
+    assert not np.array_equal(a["length"], c["length"])
