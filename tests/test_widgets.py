@@ -519,3 +519,13 @@ def test_in_a_live_kernel_front_end_changes_merge_and_the_status_says_computing(
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
+
+
+def test_every_control_label_fits_its_label_box():
+    # The label box is 118 px: about 15 characters of JupyterLab's font; longer labels show "…".
+    import exprlib.widgets  # noqa: F401 - registers every lesson's widgets
+    from exprlib.widgets._core import LessonWidget
+
+    long = [f"{kind}.{p.name}: {p.description!r}" for kind, cls in sorted(LessonWidget._registry.items())
+            for p in cls.params if len(p.description or p.name) > 15]
+    assert not long, "labels cut off in the browser: " + ", ".join(long)

@@ -96,7 +96,7 @@ class RegionExplorer(RegionMap2D):
     params = (
         Param("depth", 3, lo=1, hi=6, description="hidden layers"),
         Param("width", 8, lo=1, hi=24, description="units per layer"),
-        Param("sigma_w", 1.5, lo=0.0, hi=3.0, description="weight scale σ_w"),
+        Param("sigma_w", 1.5, lo=0.0, hi=3.0, description="weights σ_w"),
         Param("sigma_b", 0.5, lo=0.0, hi=2.0, description="bias scale σ_b"),
         Param("activation", "relu", options=("relu", "hardtanh")),
         Param("slice_y", 0.0, lo=-1.0, hi=1.0, description="slice at x₂ ="),

@@ -37,11 +37,11 @@ class BoundsExplorer(LessonWidget):
 
     kind = "bounds"
     params = (
-        Param("n_in", 2, lo=1, hi=2, description="input dimension n₀"),
-        Param("first", 6, lo=1, hi=12, description="width of layer 1"),
-        Param("width", 6, lo=1, hi=12, description="width of later layers"),
+        Param("n_in", 2, lo=1, hi=2, description="inputs n₀"),
+        Param("first", 6, lo=1, hi=12, description="layer-1 width"),
+        Param("width", 6, lo=1, hi=12, description="later widths"),
         Param("depth", 3, lo=1, hi=4, description="hidden layers"),
-        Param("seed", 0, lo=0, hi=999, description="seed (random net)"),
+        Param("seed", 0, lo=0, hi=999, description="seed"),
     )
     figure_px = (640, 330)
 

@@ -42,7 +42,7 @@ class TrajectoryExplorer(LessonWidget):
     kind = "trajectory"
     params = (
         Param("activation", "hardtanh", options=("hardtanh", "relu")),
-        Param("sigma_w", 3.0, lo=0.5, hi=4.0, description="weight scale σ_w"),
+        Param("sigma_w", 3.0, lo=0.5, hi=4.0, description="weights σ_w"),
         Param("sigma_b", 0.0, lo=0.0, hi=1.0, description="bias scale σ_b"),
         Param("width", 32, lo=4, hi=32, description="units per layer"),
         Param("depth", 4, lo=1, hi=8, description="hidden layers"),

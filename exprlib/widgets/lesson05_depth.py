@@ -30,9 +30,9 @@ class DepthRace(LessonWidget):
 
     kind = "race"
     params = (
-        Param("k", 5, lo=2, hi=8, description="target: tent composed k times"),
-        Param("depth", 5, lo=1, hi=8, description="deep net: hidden layers"),
-        Param("width", 2, lo=2, hi=8, description="deep net: units per layer"),
+        Param("k", 5, lo=2, hi=8, description="tent folds k"),
+        Param("depth", 5, lo=1, hi=8, description="deep: depth"),
+        Param("width", 2, lo=2, hi=8, description="deep: width"),
     )
     figure_px = (680, 330)
 
