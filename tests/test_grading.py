@@ -477,7 +477,13 @@ def test_student_result_line():
 def calls(monkeypatch):
     recorded = []
     monkeypatch.setattr(course_py, "ensure_venv", lambda: recorded.append("ensure_venv"))
-    monkeypatch.setattr(course_py.subprocess, "call", lambda cmd, **kw: recorded.append((cmd, kw)) or 0)
+    monkeypatch.setattr(course_py, "run_foreground", lambda cmd, **kw: recorded.append((cmd, kw)) or 0)
+
+    def refuse(*args, **kwargs):  # `course.py test` for real here would run this file again, forever
+        raise AssertionError("course.py started a real process in a unit test")
+
+    monkeypatch.setattr(course_py.subprocess, "call", refuse)
+    monkeypatch.setattr(course_py.subprocess, "Popen", refuse)
     return recorded
 
 
