@@ -4,7 +4,7 @@ Keeps ``tests/`` importable (``from common import ...``, ``from brute import ...
 import mode, loads a derandomized hypothesis profile so property tests give the same examples
 on every run, and points at the benchmark networks in ``benchmarks/nets``.
 
-A user clones the repository alone, so nothing may read a sibling of it (``../shared`` exists on
+A user clones the repository alone, so nothing may read a sibling of it (the developers' shared folder exists on
 developers' machines and in CI, never for a user). An audit hook refuses, during the whole test
 session, any ``open`` of a path beside the repository; ``tests/test_self_contained.py`` checks the
 hook and scans tests and benchmarks for such paths.

@@ -1,6 +1,6 @@
 """The repository is self-contained: tests and benchmarks read nothing beside it.
 
-A user clones the repository alone; developers and CI also have ``../shared``, which once made
+A user clones the repository alone; developers and CI also have a shared folder beside it, which once made
 the suite pass here and fail for every user (issue 7). ``conftest.py`` installs an audit hook
 that refuses to open any path beside the repository; these tests check that the hook bites and
 that no test, benchmark, lesson or library file builds such a path.
@@ -34,7 +34,7 @@ def _scanned_files() -> list[Path]:
 
 
 def test_opening_a_sibling_of_the_repository_is_refused(tmp_path):
-    sibling = REPO_ROOT.parent / "shared" / "benchmark-nets" / "README.md"
+    sibling = REPO_ROOT.parent / "beside-the-clone" / "README.md"
     with pytest.raises(OutsideRepositoryError, match="outside the repository"):
         open(sibling)  # noqa: SIM115 - the hook refuses before the file system is asked
     # Inside the repository and outside the parent folder (tmp_path) stay open.
