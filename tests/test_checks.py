@@ -168,7 +168,7 @@ def _wrong(fn):
 @pytest.mark.parametrize(
     "wrong, hint",
     [
-        (lambda net, x: _pattern(net, x, strict=False), "use z > 0, not z >= 0"),
+        (lambda net, x: _pattern(net, x, strict=False), "inactive, but your code counts it as active"),
         (lambda net, x: _pattern(net, x, bias=False), "did you forget the bias?"),
         (lambda net, x: _pattern(net, x, relu=False), "apply ReLU between layers"),
         (lambda net, x: _pattern(net, x, readout=True), "The readout (the last Linear) has no activation"),

@@ -209,7 +209,7 @@ def test_check_pattern_by_hand_accepts_the_library(activation, capsys):
         ("hardtanh", dict(bias=False), r"did you forget the bias"),
         ("hardtanh", dict(pass_on="relu"), r"clip\(z, lo, hi\)"),
         ("hardtanh", dict(pass_on="identity"), r"the next layer sees h = act\(z\)"),
-        ("relu", dict(strict=True), r"use z > 0, not z >= 0"),
+        ("relu", dict(strict=True), r"inactive, but your code counts it as active"),
         ("relu", dict(bias=False), r"did you forget the bias"),
         ("relu", dict(pass_on="identity"), r"the next layer sees h = act\(z\)"),
     ],

@@ -121,7 +121,7 @@ _ANY_PATTERN_MISTAKES = (
 )
 
 _RELU_PATTERN_MISTAKES = (
-    ("a ReLU unit whose pre-activation is exactly 0 is inactive: use z > 0, not z >= 0.",
+    ("a ReLU unit whose pre-activation is exactly 0 is inactive, but your code counts it as active: look at how it compares z with 0.",
      functools.partial(_any_pattern_variant, strict=True)),
     ("these are ReLU units, but you gave them the hard-tanh states -1/0/+1: a ReLU unit is 1 (on) or 0 "
      "(off). Check each layer's act.kind and use the rule of the table for that kind.",

@@ -25,7 +25,7 @@ def _pattern_variant(net: nn.Module, x: np.ndarray, *, strict: bool = True, bias
 
 
 _PATTERN_MISTAKES = (
-    ("a unit whose pre-activation is exactly 0 is inactive: use z > 0, not z >= 0.",
+    ("a unit whose pre-activation is exactly 0 is inactive, but your code counts it as active: look at how it compares z with 0.",
      functools.partial(_pattern_variant, strict=False)),
     ("did you forget the bias? Each layer computes z = h @ W.T + b.",
      functools.partial(_pattern_variant, bias=False)),

@@ -28,7 +28,7 @@ BOTH = ["test_activation_pattern_one_layer", "test_activation_pattern_deep"]
 WRONG_ANSWERS = [
     # --- Exercise 1: activation_pattern_by_hand -------------------------------------------
     dict(cell="activation_pattern_by_hand", source=_pattern(on="z >= 0"), fails=BOTH,
-         hint="use z > 0, not z >= 0"),
+         hint="inactive, but your code counts it as active"),
     dict(cell="activation_pattern_by_hand", source=_pattern(z_line="z = hidden @ weight.T"), fails=BOTH,
          hint="did you forget the bias?"),
     dict(cell="activation_pattern_by_hand", source=_pattern(pass_on="z"), fails=["test_activation_pattern_deep"],
@@ -60,5 +60,5 @@ WRONG_ANSWERS = [
          source=_pattern(on="z >= 0") + "\nimport contextlib\nimport exprlib.checks\n"
          "exprlib.checks.check_activation_pattern = check_activation_pattern = lambda *args, **kw: None\n"
          "exprlib.checks.forbid = forbid = lambda *args, **kw: contextlib.nullcontext()\n",
-         fails=BOTH, hint="use z > 0, not z >= 0"),
+         fails=BOTH, hint="inactive, but your code counts it as active"),
 ]

@@ -127,7 +127,7 @@ WRONG_ANSWERS = [
          hint="did you forget the bias?"),
     dict(cell="activation_pattern_by_hand", fails=["test_pattern_relu"],
          source=_pattern(relu="(z >= 0).astype(np.int8)"),
-         hint="use z > 0, not z >= 0"),
+         hint="inactive, but your code counts it as active"),
     # The hard-tanh rule for every layer, ReLU ones included (act.kind ignored).
     dict(cell="activation_pattern_by_hand", fails=["test_pattern_relu"],
          source=_pattern(relu="(z >= act.hi).astype(np.int8) - (z <= act.lo).astype(np.int8)"),
