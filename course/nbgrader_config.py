@@ -18,9 +18,11 @@ Environment overrides, for running a real class:
 """
 
 import os
+import sys
 
-from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import (
+    AssignLatePenalties,
     CheckCellMetadata,
     ClearHiddenTests,
     ClearMarkScheme,
@@ -28,10 +30,13 @@ from nbgrader.preprocessors import (
     ClearSolutions,
     ComputeChecksums,
     GetGrades,
+    IgnorePattern,
     IncludeHeaderFooter,
     InstantiateTests,
+    LimitOutput,
     LockCells,
     NbGraderPreprocessor,
+    SaveAutoGrades,
     SaveCells,
 )
 
@@ -115,6 +120,51 @@ c.Execute.startup_timeout = 120
 # deleted: re-inserted) -- without add_missing_cells a deleted test cell is silently graded 0.
 c.OverwriteCells.add_missing_cells = True
 c.Autograde.create_student = True
+# Each submission's kernel runs in a bubblewrap sandbox, and test cells never run in it: the
+# grader runs them itself and calls the student's functions by plain-data messages (sandbox.py).
+# nbgrader's own list, with GradeInSandbox in place of Execute. Opt out of the sandbox (never of
+# grader-side verdicts) with c.GradeInSandbox.sandbox = "none" (`course.py autograde --unsandboxed`).
+
+
+def _course_module(name):
+    """course/<name>.py: beside this file, else in the course/ folder of the exprlib checkout.
+
+    (A copy of this file elsewhere, as the tests make, still uses the repository's modules.)
+    """
+    import importlib.util
+
+    if name in sys.modules:
+        return sys.modules[name]
+    places = [HERE]
+    spec = importlib.util.find_spec("exprlib")
+    if spec is not None and spec.origin:
+        places.append(os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(spec.origin))), "course"))
+    for place in places:
+        path = os.path.join(place, name + ".py")
+        if os.path.isfile(path):
+            spec = importlib.util.spec_from_file_location(name, path)
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[name] = module
+            try:
+                spec.loader.exec_module(module)
+            except BaseException:
+                del sys.modules[name]
+                raise
+            return module
+    raise ImportError(f"{name}.py not found in {places}; it ships in the repository's course/ folder")
+
+
+GradeInSandbox = _course_module("sandbox").GradeInSandbox
+
+c.Autograde.autograde_preprocessors = [
+    GradeInSandbox,
+    IgnorePattern,
+    ClearMetadataPreprocessor,
+    LimitOutput,
+    SaveAutoGrades,
+    AssignLatePenalties,
+    CheckCellMetadata,
+]
 
 # --- feedback ----------------------------------------------------------------------------------
 # nbgrader puts the hidden tests back into the graded notebook; the HTML feedback students get

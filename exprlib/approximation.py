@@ -243,6 +243,7 @@ def as_function(net: nn.Module) -> Callable[[np.ndarray], np.ndarray]:
         points = _as_points(x)
         return mlp.forward(points.reshape(-1, 1))[:, 0].reshape(points.shape)
 
+    f.__exprlib_net__ = net  # lets the grader send this function to a student's kernel as its net
     return f
 
 

@@ -398,6 +398,8 @@ def _switched_off(original: Callable, dotted: str) -> Callable:
         )
 
     del switched_off.__wrapped__  # wraps() keeps the name and docstring, not a way around the stub
+    # The grader reads this to switch the same function off in the student's kernel (_bridge).
+    switched_off.__exprlib_forbidden__ = dotted
     return switched_off
 
 

@@ -280,17 +280,27 @@ def check_sigmoid_bump(
     _passed(f"{name} agrees with exprlib on {len(cases)} bumps, steep and shallow.")
 
 
+# Module-level functions, not lambdas: when a submission is autograded they travel to the
+# student's kernel by name (exprlib.checks._wire), which a lambda cannot.
+def _identity(x: np.ndarray) -> np.ndarray:
+    return x
+
+
+def _parabola(x: np.ndarray) -> np.ndarray:
+    return x**2 - 0.25
+
+
 def _sup_error_cases(n_cases: int, seed: int) -> list[tuple[Callable, Callable, float, float, int, str]]:
     """(approx, target, lo, hi, n_grid, description) pairs of vectorised functions."""
     approximation = _lib("approximation")
     sine, gaussian = approximation.target("sine"), approximation.target("gaussian")
     cases = [
         # The difference is never positive: a max without abs() gives 0.
-        (lambda x: x, np.abs, -1.0, 1.0, 10001, "f(x) = x against |x|"),
+        (_identity, np.abs, -1.0, 1.0, 10001, "f(x) = x against |x|"),
         (approximation.as_function(approximation.interpolant_net(sine, 4)), sine, -1.0, 1.0, 10001,
          "the 4-unit interpolant of sin(3x)"),
         # Largest gap at an end of [0, 1], not of [-1, 1].
-        (np.zeros_like, lambda x: x**2 - 0.25, 0.0, 1.0, 2001, "0 against x^2 - 1/4 on [0, 1]"),
+        (np.zeros_like, _parabola, 0.0, 1.0, 2001, "0 against x^2 - 1/4 on [0, 1]"),
         (approximation.as_function(approximation.interpolant_net(gaussian, 6)), gaussian, -1.0, 1.0, 4001,
          "the 6-unit interpolant of exp(-8x^2)"),
     ]
