@@ -166,7 +166,7 @@ class Sandbox:
                 cmd += ["--symlink", os.readlink(link), link]
             elif Path(link).is_dir():
                 cmd += ["--ro-bind", link, link]
-        cmd += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+        cmd += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp"]
         for path in self.readonly_paths():
             if path == Path("/usr") or str(path) in ("/etc", "/opt"):
                 cmd += ["--ro-bind", str(path), str(path)]

@@ -72,7 +72,7 @@ def encode(obj: object) -> str:
 
 
 def _array_payload(array: np.ndarray) -> dict:
-    array = np.ascontiguousarray(array)
+    array = np.array(array, order="C")  # a copy; ascontiguousarray would make a 0-d array 1-d
     if array.dtype.kind not in _NUMERIC_KINDS:
         raise WireError(f"an array of dtype {array.dtype} cannot travel; use a numeric dtype")
     return {"dtype": array.dtype.str, "shape": list(array.shape),
@@ -126,7 +126,7 @@ def _enc_module(module: nn.Module, depth: int) -> dict:
     path = f"{_public_module_name(cls.__module__)}.{cls.__qualname__}"
     if not path.startswith(_MODULE_ROOTS) or "<" in path:
         raise WireError(
-            f"a network of your own class {cls.__qualname__} cannot be graded; build it from torch.nn "
+            f"a network of your own class {cls.__name__} cannot be graded; build it from torch.nn "
             "layers (nn.Sequential of nn.Linear and activations) or exprlib's models"
         )
     attrs = {}

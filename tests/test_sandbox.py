@@ -1,0 +1,208 @@
+"""The grading sandbox itself (course/sandbox.py), one property per test, with no notebook involved.
+
+Each test runs a few lines of Python inside the bubblewrap command the grader starts a kernel
+with, and checks what it can and cannot do. The end-to-end attacks on real lessons are in
+tests/test_grading_attacks.py.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "course"))
+import sandbox  # noqa: E402  (course/sandbox.py)
+
+pytestmark = pytest.mark.skipif(
+    sandbox.problem() is not None and os.environ.get("CI") != "true",
+    reason=f"no grading sandbox here: {sandbox.problem()}",
+)
+
+
+def test_the_sandbox_runs_here():
+    # Under CI=true a missing bubblewrap fails here instead of skipping: grading would refuse.
+    assert sandbox.problem() is None, sandbox.problem()
+
+
+@pytest.fixture
+def box(tmp_path):
+    folder = Path(tempfile.mkdtemp(prefix="exprlib-test-sandbox-"))
+    os.chmod(folder, 0o700)
+    sb = sandbox.Sandbox(folder / "work", folder / "run", sandbox.Limits(memory_bytes=2 * 2**30, processes=64))
+    sb.prepare()
+    yield sb
+    subprocess.run(["rm", "-rf", str(folder)], check=False)
+
+
+def run_inside(box: sandbox.Sandbox, code: str, *, timeout: float = 60) -> subprocess.CompletedProcess:
+    argv = box.wrap([sys.executable, "-c", textwrap.dedent(code)])
+    return subprocess.run(argv, capture_output=True, text=True, timeout=timeout)
+
+
+def lines(run: subprocess.CompletedProcess) -> list[str]:
+    assert run.returncode == 0, run.stderr[-2000:]
+    return run.stdout.split()
+
+
+def test_nothing_of_the_course_or_the_repository_is_visible(box):
+    course, repo = ROOT / "course", ROOT
+    out = lines(run_inside(box, f"""
+        import os, exprlib, torch  # the library and the venv are there
+        print(os.path.exists({str(course / 'solutions')!r}), os.path.exists({str(course / 'nbgrader_config.py')!r}))
+        print(sorted(os.listdir({str(repo)!r})) if os.path.isdir({str(repo)!r}) else [])
+        print(len(os.listdir('/root')) if os.path.isdir('/root') else 0)
+    """))
+    assert out[:2] == ["False", "False"], "solutions or the course config is visible"
+    visible = " ".join(out[2:-1])
+    assert "course" not in visible and "tests" not in visible and ".git" not in visible
+
+
+def test_runs_without_the_graders_rights(box):
+    out = lines(run_inside(box, """
+        import os
+        print(os.getuid(), os.geteuid())
+        print(open('/proc/self/status').read().split('CapEff:')[1].split()[0])
+        try:
+            os.kill(1, 9); print('killed-pid-1')
+        except OSError:
+            print('no-kill')
+    """))
+    if os.geteuid() == 0:
+        assert out[:2] == [str(sandbox.NOBODY)] * 2, "a root grader's kernel must run as nobody"
+    assert out[2] == "0000000000000000", "the kernel must have no capabilities"
+    assert out[3] == "no-kill"
+
+
+def test_system_venv_and_library_are_read_only(box):
+    import exprlib
+
+    out = lines(run_inside(box, f"""
+        import os
+        for path in ({str(Path(exprlib.__file__).parent / 'x.py')!r}, {str(Path(sys.prefix) / 'x')!r}, '/usr/x', '/etc/x'):
+            try:
+                open(path, 'w').write('x'); print('wrote', path)
+            except OSError:
+                print('refused')
+        open('answer.txt', 'w').write('ok'); print(open('answer.txt').read())
+    """))
+    assert out == ["refused"] * 4 + ["ok"], out
+
+
+def test_no_network_not_even_the_graders_loopback(box):
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    port = server.getsockname()[1]
+    try:
+        out = lines(run_inside(box, f"""
+            import socket
+            for host in ('127.0.0.1', 'pypi.org'):
+                try:
+                    socket.create_connection((host, {port if True else 443}), timeout=3); print('reached', host)
+                except OSError:
+                    print('unreachable')
+        """))
+    finally:
+        server.close()
+    assert out == ["unreachable", "unreachable"], out
+
+
+def test_tmp_is_private(box):
+    marker = Path(tempfile.gettempdir()) / f"exprlib-visible-{uuid.uuid4().hex}"
+    marker.write_text("grader's")
+    try:
+        out = lines(run_inside(box, f"""
+            import os
+            print(os.path.exists({str(marker)!r}), len(os.listdir('/tmp')))
+            open('/tmp/left-behind', 'w').write('x')
+        """))
+    finally:
+        marker.unlink()
+    assert out[0] == "False"
+    assert not (Path(tempfile.gettempdir()) / "left-behind").exists()
+
+
+def test_memory_and_processes_are_limited(box):
+    out = lines(run_inside(box, """
+        import os
+        try:
+            block = bytearray(4 * 2**30); print('allocated')
+        except MemoryError:
+            print('memory-refused')
+        children = []
+        try:
+            for _ in range(200):
+                pid = os.fork()
+                if pid == 0:
+                    import time; time.sleep(30); os._exit(0)
+                children.append(pid)
+            print('forked-all')
+        except OSError:
+            print('fork-refused', len(children) < 200)
+        for pid in children:
+            os.kill(pid, 9)
+    """))
+    assert out[0] == "memory-refused"
+    assert out[1:] == ["fork-refused", "True"], out
+
+
+def test_the_whole_process_tree_dies_with_the_sandbox(box):
+    marker = f"exprlib-orphan-{uuid.uuid4().hex}"
+    code = textwrap.dedent(f"""
+        import os, subprocess, sys, time
+        # a double-forked, setsid'd child, as a student would detach it
+        if os.fork() == 0:
+            os.setsid()
+            if os.fork() == 0:
+                os.execv(sys.executable, [sys.executable, '-c', 'import time; time.sleep(120)', {marker!r}])
+            os._exit(0)
+        print('started', flush=True)
+        time.sleep(120)
+    """)
+    process = subprocess.Popen(box.wrap([sys.executable, "-c", code]), stdout=subprocess.PIPE, text=True,
+                               start_new_session=True)
+    try:
+        assert process.stdout.readline().strip() == "started"
+        time.sleep(0.5)
+        assert _processes_with(marker), "the detached child should be running while the sandbox is"
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)  # what the grader does when grading ends
+        process.wait(timeout=10)
+    deadline = time.monotonic() + 5
+    while _processes_with(marker) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _processes_with(marker), "a process outlived its sandbox"
+
+
+def _processes_with(marker: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if marker.encode() in (entry / "cmdline").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                pass
+    return found
+
+
+def test_grading_refuses_without_the_sandbox_unless_told(monkeypatch):
+    from nbformat.v4 import new_notebook
+    from traitlets.config import Config
+
+    monkeypatch.setitem(sandbox._problem_cache, "result", "bubblewrap is not installed")
+    with pytest.raises(RuntimeError, match="refusing to grade without the sandbox.*--unsandboxed"):
+        sandbox.GradeInSandbox().preprocess(new_notebook(), {"metadata": {"path": "."}})
+    opted_out = sandbox.GradeInSandbox(config=Config({"GradeInSandbox": {"sandbox": "none"}}))
+    assert opted_out.sandbox == "none"
