@@ -6,7 +6,7 @@
                                #  `open --help` for its options; as root it adds --allow-root)
     python3 course.py test     # make .venv if needed, run the whole test suite
 
-Instructors: generate, check, release, students, collect, autograde, feedback, export
+Instructors: generate, check, release, students, collect, autograde, feedback, export, reset-manual
 (``python3 course.py autograde --help`` etc.; they run course/instructor.py in the venv).
 
 The first call creates ``.venv`` and installs the pinned ``requirements.txt`` into it; later calls
@@ -42,6 +42,7 @@ INSTRUCTOR_COMMANDS = {
     "autograde": "autograde a lesson one student at a time",
     "feedback": "generate and release HTML feedback",
     "export": "export grades to CSV",
+    "reset-manual": "clear the manual grades and comments of students' submissions",
 }
 
 

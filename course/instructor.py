@@ -5,9 +5,11 @@
     python3 course.py release LESSON [--force]     # fill the gradebook, put the lesson in the exchange
     python3 course.py students FILE.csv | ID ...   # the class list (so "no submission" is reported)
     python3 course.py collect LESSON               # exchange -> course/submitted/
-    python3 course.py autograde LESSON [--force]   # ONE STUDENT AT A TIME, each result reported
+    python3 course.py autograde LESSON [--force] [--unsandboxed]
+                                                   # ONE STUDENT AT A TIME, each result reported
     python3 course.py feedback LESSON              # HTML feedback (hidden tests stripped) -> exchange
     python3 course.py export [--to FILE]           # grades CSV (default course/grades.csv)
+    python3 course.py reset-manual LESSON STUDENT ...  # clear manual grades and comments
 
 nbgrader 0.9.6 traps this module designs around:
 nbgrader's Python API does not read ``course/nbgrader_config.py`` (:func:`load_config` does);
@@ -27,6 +29,7 @@ from __future__ import annotations
 import argparse
 import copy
 import csv
+import json
 import logging
 import os
 import re
@@ -37,6 +40,7 @@ import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -66,6 +70,8 @@ __all__ = [
     "grades",
     "feedback",
     "export",
+    "grading_status",
+    "reset_manual",
     "lint_notebook",
     "lint_structure",
     "lint_cells",
@@ -117,9 +123,10 @@ class GradingError(RuntimeError):
 class StudentResult:
     """What happened to one student's submission in one step.
 
-    ``status`` is one of ``"graded"``, ``"up to date"`` (already graded, not forced),
-    ``"failed"`` (nbgrader could not grade it; see ``detail``), ``"no submission"``,
-    ``"feedback"`` (feedback generated and, if asked, released).
+    ``status`` is one of ``"graded"``, ``"incomplete"`` (graded, but the kernel died or time ran
+    out: 0 for what did not run; see ``detail``), ``"up to date"`` (already graded, not forced),
+    ``"failed"`` (nbgrader could not grade it: 0 on every autograded cell; see ``detail``),
+    ``"no submission"``, ``"feedback"`` (feedback generated and, if asked, released).
     """
 
     student: str
@@ -658,16 +665,20 @@ def grades(lesson: str, student: str, *, course_dir: str | os.PathLike = COURSE_
         }
 
 
+def _pending_points(submission) -> float:
+    """Points of graded cells that wait for a person (needs a manual grade, none given yet)."""
+    return sum(
+        float(g.max_score)
+        for nb in submission.notebooks
+        for g in nb.grades
+        if g.needs_manual_grade and g.manual_score is None
+    ) + 0.0
+
+
 def _score(api, lesson: str, student: str) -> tuple[float, float, float]:
     with api.gradebook as gb:
         submission = gb.find_submission(lesson, student)
-        pending = sum(
-            float(g.max_score)
-            for nb in submission.notebooks
-            for g in nb.grades
-            if g.needs_manual_grade and g.manual_score is None
-        )
-        return float(submission.score), float(submission.max_score), pending
+        return float(submission.score), float(submission.max_score), _pending_points(submission)
 
 
 def _timeouts(course: Path, lesson: str, student: str) -> int:
@@ -683,6 +694,190 @@ def _timeouts(course: Path, lesson: str, student: str) -> int:
     return count
 
 
+# --------------------------------------------------------------------------------------------
+# grading status: what the last grading of each submission came to
+# --------------------------------------------------------------------------------------------
+
+# The runtime record of every grading (git-ignored), keyed lesson -> student:
+# {"status": "ok" | "failed" | "incomplete", "reason": str, "timestamp": ISO time of the grading, ...}.
+STATUS_FILE = "grading-status.json"
+# What reset_manual cleared, one JSON line per reset (git-ignored): a reset can be undone by hand.
+RESETS_FILE = "manual-resets.jsonl"
+# The grader's per-notebook verdict, written next to the autograded notebook.
+VERDICT_SUFFIX = ".grading.json"
+# Statuses that flag the submission in the gradebook (SubmittedNotebook.flagged).
+FLAGGED_STATUSES = ("failed", "incomplete")
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _read_status(course: Path) -> dict:
+    path = course / STATUS_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        # Never lose it: set the unreadable file aside and start a fresh record.
+        aside = path.with_name(f"{path.name}.unreadable-{datetime.now().strftime('%Y%m%d-%H%M%S')}")
+        os.replace(path, aside)
+        LOG.warning(f"{path.name} was unreadable ({exc}); kept as {aside.name}, starting a new one")
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _write_status(course: Path, lesson: str, student: str, entry: Mapping) -> None:
+    data = _read_status(course)
+    data.setdefault(lesson, {})[student] = dict(entry)
+    path = course / STATUS_FILE
+    scratch = path.with_name(path.name + ".tmp")
+    scratch.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    os.replace(scratch, path)
+
+
+def grading_status(
+    lesson: str | None = None, student: str | None = None, *, course_dir: str | os.PathLike = COURSE_DIR
+) -> dict:
+    """What the last grading of each submission came to (the record ``autograde`` keeps).
+
+    Parameters
+    ----------
+    lesson : str, optional
+        Only this lesson.
+    student : str, optional
+        Only this student (needs ``lesson``).
+    course_dir : path
+        The course folder.
+
+    Returns
+    -------
+    dict
+        ``{lesson: {student: entry}}``; with ``lesson``, ``{student: entry}``; with both, the
+        entry (``{}`` when there is none). An entry has ``status`` (``"ok"``, ``"failed"`` or
+        ``"incomplete"``), ``reason`` and ``timestamp`` (when it was graded), and, from the
+        grader's verdict, ``not_run`` and ``sandbox``.
+
+    Raises
+    ------
+    TypeError
+        If ``lesson`` or ``student`` is not a string.
+    ValueError
+        If ``student`` is given without ``lesson``.
+
+    Examples
+    --------
+    >>> grading_status("00-welcome", "ada")["status"]  # doctest: +SKIP
+    'ok'
+    """
+    for name, value in (("lesson", lesson), ("student", student)):
+        if value is not None and not isinstance(value, str):
+            raise TypeError(f"{name} must be a str, got {value!r}")
+    if student is not None and lesson is None:
+        raise ValueError("student: give the lesson too, e.g. grading_status('00-welcome', 'ada')")
+    data = _read_status(_course_dir(course_dir))
+    if lesson is None:
+        return data
+    by_student = data.get(lesson, {})
+    return by_student if student is None else dict(by_student.get(student, {}))
+
+
+def _status_text(entry: Mapping) -> str:
+    status = entry.get("status", "ok")
+    return status if status == "ok" else f"{status}: {entry.get('reason') or 'no reason recorded'}"
+
+
+def _verdicts(course: Path, lesson: str, student: str) -> list[dict]:
+    """The grader's ``<notebook>.grading.json`` files of one graded submission."""
+    found = []
+    for path in sorted((course / "autograded" / student / lesson).glob(f"*{VERDICT_SUFFIX}")):
+        try:
+            verdict = json.loads(path.read_text(encoding="utf-8"))
+            if not isinstance(verdict, dict):
+                raise ValueError("not a JSON object")
+        except (OSError, ValueError) as exc:
+            verdict = {"status": "incomplete", "reason": f"the grader's verdict {path.name} is unreadable ({exc})"}
+        verdict["notebook"] = path.name[: -len(VERDICT_SUFFIX)]
+        found.append(verdict)
+    return found
+
+
+def _set_flag(api, lesson: str, student: str, flagged: bool) -> None:
+    from nbgrader.api import MissingEntry
+
+    with api.gradebook as gb:
+        try:
+            submission = gb.find_submission(lesson, student)
+        except MissingEntry:
+            return
+        for nb in submission.notebooks:
+            nb.flagged = flagged
+        gb.db.commit()
+
+
+def _is_autograded(grade) -> bool:
+    """An autograder test cell (a code grade cell that is not also a solution cell)."""
+    from nbgrader.api import GradeCell
+
+    cell = grade.cell
+    if not isinstance(cell, GradeCell) or cell.cell_type != "code":
+        return False
+    return cell.name not in {s.name for s in cell.notebook.solution_cells}
+
+
+def _zero_autograded(api, course: Path, lesson: str, student: str) -> None:
+    """After a failed grading: every autograded cell of the submission scores 0, and it is flagged.
+
+    Manual grades are kept. The submission is created if the gradebook has none, with the
+    submitted timestamp where one is readable.
+    """
+    try:
+        submitted = course / api.coursedir.submitted_directory / student / lesson
+        timestamp = api.coursedir.get_existing_timestamp(str(submitted))
+    except Exception:  # an unreadable timestamp.txt must not keep an old score in place
+        timestamp = None
+    with api.gradebook as gb:
+        gb.update_or_create_student(student)
+        submission = gb.update_or_create_submission(lesson, student, **({"timestamp": timestamp} if timestamp else {}))
+        for nb in submission.notebooks:
+            for grade in nb.grades:
+                if _is_autograded(grade):
+                    grade.auto_score = 0.0
+                    grade.needs_manual_grade = grade.manual_score is not None  # nbgrader's own rule
+            nb.flagged = True
+        gb.db.commit()
+
+
+def _sandbox_problem() -> str | None:
+    """``course/sandbox.py``'s ``problem()``: why grading cannot run in the sandbox here, or None.
+
+    Loaded lazily from this module's folder; a missing module (or ``problem``) means no problem.
+    """
+    import importlib.util
+
+    path = Path(__file__).resolve().with_name("sandbox.py")
+    module = sys.modules.get("sandbox")
+    if module is None or Path(getattr(module, "__file__", "") or "").resolve() != path:
+        if not path.is_file():
+            return None
+        spec = importlib.util.spec_from_file_location("sandbox", path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["sandbox"] = module
+        try:
+            spec.loader.exec_module(module)
+        except BaseException:
+            del sys.modules["sandbox"]
+            raise
+    problem = getattr(module, "problem", None)
+    return problem() if callable(problem) else None
+
+
+def _sandbox_setting(config: Config) -> str:
+    section = config.get("GradeInSandbox")
+    return str(section.get("sandbox", "bwrap")) if section is not None else "bwrap"
+
+
 def autograde(
     lesson: str,
     students: str | Iterable[str] | None = None,
@@ -690,12 +885,20 @@ def autograde(
     course_dir: str | os.PathLike = COURSE_DIR,
     force: bool = False,
     overrides: Mapping | None = None,
+    unsandboxed: bool = False,
 ) -> list[StudentResult]:
     """Autograde a lesson ONE STUDENT AT A TIME, so one broken submission cannot skip the others.
 
     Each submission in ``submitted/<student>/<lesson>/`` runs through nbgrader's autograder
     (edited test cells restored, deleted ones re-inserted, each cell limited to
-    ``ExecutePreprocessor.timeout``). Manual grades already given are kept when regrading.
+    ``ExecutePreprocessor.timeout``), in the grading sandbox unless ``unsandboxed``. Manual
+    grades already given are kept when regrading.
+
+    Grades stay true: a submission nbgrader cannot grade at all gets 0 on every autograded cell
+    (never the score of an older submission) and status ``"failed"``; one whose kernel died or
+    ran out of time gets 0 for what did not run and status ``"incomplete"`` with the grader's
+    reason. Both are flagged in the gradebook (``SubmittedNotebook.flagged``) and recorded in
+    ``grading-status.json`` (see :func:`grading_status`); a later complete grading clears both.
 
     Parameters
     ----------
@@ -710,25 +913,50 @@ def autograde(
         Regrade submissions already graded (default: only new or newer ones).
     overrides : mapping, optional
         Extra nbgrader configuration (e.g. a shorter ``Execute.timeout``).
+    unsandboxed : bool
+        Grade without the sandbox (``GradeInSandbox.sandbox = "none"``): students' code then
+        runs with the instructor's rights. A warning is logged.
 
     Returns
     -------
     list of StudentResult
-        One per student, in name order; ``status == "failed"`` marks one nbgrader could not grade.
+        One per student, in name order; ``status`` is ``"graded"``, ``"incomplete"``,
+        ``"up to date"``, ``"failed"`` or ``"no submission"``.
 
     Raises
     ------
     ValueError
         For an unknown lesson.
+    TypeError
+        If ``unsandboxed`` is not a bool.
+    GradingError
+        If the sandbox cannot run here (bubblewrap missing or refused) and ``unsandboxed`` is
+        False: nothing is graded.
 
     Examples
     --------
     >>> [r.status for r in autograde("00-welcome")]  # doctest: +SKIP
-    ['graded', 'graded', 'no submission']
+    ['graded', 'incomplete', 'no submission']
     """
+    if not isinstance(unsandboxed, bool):
+        raise TypeError(f"unsandboxed must be True or False, got {unsandboxed!r}")
     course = _course_dir(course_dir)
     (lesson,) = _select(lesson, list_lessons(course))
+    if unsandboxed:
+        overrides = _merged(overrides, {"GradeInSandbox": {"sandbox": "none"}})
+        LOG.warning(
+            "grading WITHOUT the sandbox (--unsandboxed): students' code runs with your rights and "
+            "can read or change anything you can"
+        )
     api = nbgrader_api(course, overrides=overrides)
+    if not unsandboxed and _sandbox_setting(api.config) != "none":
+        problem = _sandbox_problem()
+        if problem:
+            raise GradingError(
+                f"cannot grade in the sandbox here: {problem}. Install bubblewrap "
+                f"(`sudo apt-get install bubblewrap`), or grade without the sandbox with --unsandboxed "
+                f"(autograde(..., unsandboxed=True)) if you trust every submission."
+            )
     notes = _ensure_in_gradebook(api, lesson)
     submitted = _submitted(course, lesson, api.config)
     with api.gradebook as gb:
@@ -741,24 +969,63 @@ def autograde(
         absent = [s for s in wanted if s not in submitted]
     results = []
     for student in todo:
-        try:
-            outcome = api.autograde(lesson, student, force=force, create=True)
-        except Exception as exc:  # nbgrader catches its own errors; this is the last line of defence
-            outcome = {"success": False, "error": f"{type(exc).__name__}: {exc}"}
-        if not outcome.get("success"):
-            results.append(StudentResult(student, "failed", detail=_failure_reason(outcome)))
-            continue
-        score, max_score, pending = _score(api, lesson, student)
-        status = "up to date" if "Skipping existing assignment" in outcome.get("log", "") else "graded"
-        n_timeouts = _timeouts(course, lesson, student)
-        detail = (
-            f"{n_timeouts} cell(s) ran past the time limit and were interrupted" if n_timeouts else ""
-        )
-        results.append(StudentResult(student, status, score, max_score, pending, detail))
+        results.append(_autograde_one(api, course, lesson, student, force))
     results += [StudentResult(s, "no submission", detail="nothing collected") for s in absent]
     for note in notes:
         LOG.warning(note)
     return sorted(results, key=lambda r: r.student)
+
+
+def _autograde_one(api, course: Path, lesson: str, student: str, force: bool) -> StudentResult:
+    previous = _read_status(course).get(lesson, {}).get(student, {})
+    try:
+        outcome = api.autograde(lesson, student, force=force, create=True)
+    except Exception as exc:  # nbgrader catches its own errors; this is the last line of defence
+        outcome = {"success": False, "error": f"{type(exc).__name__}: {exc}"}
+    if not outcome.get("success"):
+        reason = _failure_reason(outcome)
+        try:
+            _zero_autograded(api, course, lesson, student)
+        except Exception as exc:  # still report and record the failure
+            reason += f" (and its autograded cells could not be set to 0: {type(exc).__name__}: {exc})"
+        _write_status(course, lesson, student, {"status": "failed", "reason": reason, "timestamp": _now()})
+        try:
+            score, max_score, pending = _score(api, lesson, student)
+        except Exception:
+            return StudentResult(student, "failed", detail=reason)
+        return StudentResult(student, "failed", score, max_score, pending, reason)
+    score, max_score, pending = _score(api, lesson, student)
+    if "Skipping existing assignment" in outcome.get("log", ""):
+        detail = "" if previous.get("status", "ok") == "ok" else _status_text(previous)
+        return StudentResult(student, "up to date", score, max_score, pending, detail)
+    verdicts = _verdicts(course, lesson, student)
+    unfinished = [v for v in verdicts if v.get("status", "complete") != "complete"]
+    entry = {
+        "timestamp": _now(),
+        "not_run": sorted({str(g) for v in verdicts for g in (v.get("not_run") or [])}),
+        "sandbox": ",".join(sorted({str(v["sandbox"]) for v in verdicts if v.get("sandbox")})),
+    }
+    notes = []
+    if unfinished:
+        reason = "; ".join(
+            (f"{v['notebook']}: " if len(verdicts) > 1 else "") + str(v.get("reason") or "no reason recorded")
+            for v in unfinished
+        )
+        _set_flag(api, lesson, student, True)
+        _write_status(course, lesson, student, {**entry, "status": "incomplete", "reason": reason})
+        status = "incomplete"
+        notes.append(reason)
+        if entry["not_run"]:
+            notes.append(f"0 for {len(entry['not_run'])} test(s) that did not run")
+    else:
+        if previous.get("status") in FLAGGED_STATUSES:  # our flag; an instructor's own flag stays
+            _set_flag(api, lesson, student, False)
+        _write_status(course, lesson, student, {**entry, "status": "ok", "reason": ""})
+        status = "graded"
+    n_timeouts = _timeouts(course, lesson, student)
+    if n_timeouts:
+        notes.append(f"{n_timeouts} cell(s) ran past the time limit and were interrupted")
+    return StudentResult(student, status, score, max_score, pending, "; ".join(notes))
 
 
 def feedback(
@@ -771,12 +1038,18 @@ def feedback(
 ) -> list[StudentResult]:
     """Make HTML feedback for graded submissions (hidden tests stripped) and release it.
 
+    No student is skipped silently: one whose grading failed, or who submitted but was not
+    graded yet, gets a ``"failed"`` line saying why (and no feedback). A written answer nobody
+    has graded yet shows "pending" in the feedback, not 0, and the total says how many points
+    are pending; an incomplete grading says so at the top.
+
     Parameters
     ----------
     lesson : str
         The lesson name.
     students : str or iterable of str, optional
-        Only these students (default: every graded one).
+        Only these students (default: every one with a submission, a grading or a recorded
+        failure).
     course_dir : path
         The course folder.
     release : bool
@@ -787,7 +1060,8 @@ def feedback(
     Returns
     -------
     list of StudentResult
-        One per student, status ``"feedback"`` or ``"failed"``.
+        One per student, in name order, status ``"feedback"`` (with the grading status in
+        ``detail`` when it was incomplete) or ``"failed"``.
 
     Examples
     --------
@@ -799,29 +1073,66 @@ def feedback(
     api = nbgrader_api(course, overrides=overrides)
     graded_root = course / "autograded"
     graded = sorted(p.name for p in graded_root.iterdir() if (p / lesson).is_dir()) if graded_root.is_dir() else []
-    wanted = graded if students is None else ([students] if isinstance(students, str) else list(students))
+    recorded = _read_status(course).get(lesson, {})
+    if students is None:
+        wanted = sorted(set(graded) | set(_submitted(course, lesson, api.config)) | set(recorded))
+    else:
+        wanted = [students] if isinstance(students, str) else list(students)
     results = []
     for student in wanted:
+        entry = recorded.get(student, {})
+        if entry.get("status") == "failed":
+            results.append(StudentResult(student, "failed", detail=f"no feedback: {_status_text(entry)}"))
+            continue
         if student not in graded:
             results.append(StudentResult(student, "failed", detail="not autograded yet"))
             continue
-        outcome = api.generate_feedback(lesson, student, force=True)
-        if outcome.get("success") and release:
-            outcome = api.release_feedback(lesson, student)
+        try:
+            outcome = api.generate_feedback(lesson, student, force=True)
+            if outcome.get("success") and release:
+                outcome = api.release_feedback(lesson, student)
+        except Exception as exc:  # reported like nbgrader's own failures
+            outcome = {"success": False, "error": f"{type(exc).__name__}: {exc}"}
         if not outcome.get("success"):
             results.append(StudentResult(student, "failed", detail=_failure_reason(outcome)))
             continue
         score, max_score, pending = _score(api, lesson, student)
-        results.append(StudentResult(student, "feedback", score, max_score, pending))
-    return results
+        detail = _status_text(entry) if entry.get("status", "ok") != "ok" else ""
+        results.append(StudentResult(student, "feedback", score, max_score, pending, detail))
+    return sorted(results, key=lambda r: r.student)
+
+
+EXPORT_COLUMNS = (
+    # nbgrader's own CSV export, column for column ...
+    "assignment",
+    "duedate",
+    "timestamp",
+    "student_id",
+    "last_name",
+    "first_name",
+    "email",
+    "raw_score",
+    "late_submission_penalty",
+    "score",
+    "max_score",
+    # ... and ours: points still waiting for a person, and how the last grading went.
+    "manual_pending",
+    "grading_status",
+)
 
 
 def export(
     *, course_dir: str | os.PathLike = COURSE_DIR, to: str | os.PathLike | None = None
 ) -> Path:
-    """Write every student's score on every lesson to a CSV (nbgrader's CSV export).
+    """Write every student's score on every lesson to a CSV.
 
-    A student in the gradebook without a submission gets a score of 0.
+    nbgrader's CSV export columns (``assignment``, ``duedate``, ``timestamp``, ``student_id``,
+    ``last_name``, ``first_name``, ``email``, ``raw_score``, ``late_submission_penalty``,
+    ``score``, ``max_score``), then ``manual_pending`` (points of written answers and other
+    manually graded cells nobody has graded yet; ``score`` counts them as 0) and
+    ``grading_status``: ``ok``, ``failed: <reason>`` or ``incomplete: <reason>`` (the last
+    grading of that submission), ``flagged: ...`` (flagged in the gradebook by hand), or
+    ``no submission``. A student in the gradebook without a submission gets a score of 0.
 
     Parameters
     ----------
@@ -835,24 +1146,177 @@ def export(
     pathlib.Path
         The file written.
 
+    Raises
+    ------
+    TypeError
+        If ``to`` is not a path.
+
     Examples
     --------
     >>> export().name  # doctest: +SKIP
     'grades.csv'
     """
-    from nbgrader.api import Gradebook
+    from nbgrader.api import Gradebook, MissingEntry
     from nbgrader.coursedir import CourseDirectory
-    from nbgrader.plugins import CsvExportPlugin
 
     course = _course_dir(course_dir)
+    if to is not None and not isinstance(to, (str, os.PathLike)):
+        raise TypeError(f"to must be a path, got {type(to).__name__}")
     config = load_config(course)
     target = course / "grades.csv" if to is None else Path(to)
     target.parent.mkdir(parents=True, exist_ok=True)
-    plugin = CsvExportPlugin(config=config)
-    plugin.to = str(target)
+    recorded = _read_status(course)
+    rows = []
     with Gradebook(CourseDirectory(config=config).db_url, config.CourseDirectory.course_id) as gb:
-        plugin.export(gb)
+        for assignment in gb.assignments:
+            for student in gb.students:
+                row = {
+                    "assignment": assignment.name,
+                    "duedate": assignment.duedate,
+                    "student_id": student.id,
+                    "last_name": student.last_name,
+                    "first_name": student.first_name,
+                    "email": student.email,
+                    "max_score": assignment.max_score,
+                }
+                try:
+                    submission = gb.find_submission(assignment.name, student.id)
+                except MissingEntry:
+                    row.update(
+                        timestamp="", raw_score=0.0, late_submission_penalty=0.0, score=0.0,
+                        manual_pending=0.0, grading_status="no submission",
+                    )
+                else:
+                    penalty = submission.late_submission_penalty
+                    entry = recorded.get(assignment.name, {}).get(student.id)
+                    if entry:
+                        status = _status_text(entry)
+                    elif any(nb.flagged for nb in submission.notebooks):
+                        status = "flagged: in the gradebook"
+                    else:
+                        status = "ok"
+                    row.update(
+                        timestamp=submission.timestamp,
+                        raw_score=submission.score,
+                        late_submission_penalty=penalty,
+                        score=max(0.0, submission.score - (penalty or 0.0)),
+                        manual_pending=_pending_points(submission),
+                        grading_status=status,
+                    )
+                rows.append({k: "" if v is None else str(v) for k, v in row.items()})
+    scratch = target.with_name(target.name + ".tmp")
+    with open(scratch, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=EXPORT_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    os.replace(scratch, target)
     return target
+
+
+def reset_manual(
+    lesson: str,
+    students: str | Iterable[str],
+    *,
+    course_dir: str | os.PathLike = COURSE_DIR,
+) -> dict[str, list[str]]:
+    """Clear the manual grades and comments of students' submissions of a lesson.
+
+    Every graded cell's ``manual_score`` and ``extra_credit`` become None and every
+    ``manual_comment`` is cleared; a cell then needs a manual grade again exactly when the
+    autograder could not score it (nbgrader's own rule: ``needs_manual_grade`` is True for every
+    answered written response, False for autograded tests and unanswered stubs). What was
+    cleared is appended, as one JSON line per student, to ``manual-resets.jsonl`` in the course
+    folder, so nothing is lost. Nothing changes unless every student has a submission.
+
+    Parameters
+    ----------
+    lesson : str
+        The lesson name.
+    students : str or iterable of str
+        The students whose manual grading is reset.
+    course_dir : path
+        The course folder.
+
+    Returns
+    -------
+    dict of str to list of str
+        Per student, one line per thing cleared (e.g. ``"explain_depth: manual score 1.5
+        cleared"``); an empty list when there was nothing to clear.
+
+    Raises
+    ------
+    ValueError
+        For an unknown lesson, no students, a student not in the gradebook, or one without a
+        submission of the lesson.
+    TypeError
+        If a student id is not a string.
+
+    Examples
+    --------
+    >>> reset_manual("00-welcome", ["ada"])  # doctest: +SKIP
+    {'ada': ['explain_depth: manual score 1.5 cleared, needs manual grading again']}
+    """
+    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.coursedir import CourseDirectory
+
+    course = _course_dir(course_dir)
+    (lesson,) = _select(lesson, list_lessons(course))
+    chosen = [students] if isinstance(students, str) else list(students)
+    if not chosen:
+        raise ValueError("students: name at least one student")
+    for sid in chosen:
+        if not isinstance(sid, str):
+            raise TypeError(f"students must be student ids (str), got {sid!r}")
+    config = load_config(course)
+    done: dict[str, list[str]] = {}
+    with Gradebook(CourseDirectory(config=config).db_url, config.CourseDirectory.course_id) as gb:
+        known = {s.id for s in gb.students}
+        submissions = {}
+        for sid in chosen:
+            if sid not in known:
+                raise ValueError(f"students: no student {sid!r} in the gradebook")
+            try:
+                submissions[sid] = gb.find_submission(lesson, sid)
+            except MissingEntry:
+                raise ValueError(f"students: {sid!r} has no submission of {lesson!r} in the gradebook") from None
+        saved = []
+        for sid, submission in submissions.items():
+            lines, before = [], {}
+            for nb in submission.notebooks:
+                for grade in nb.grades:
+                    name = grade.name if len(submission.notebooks) == 1 else f"{nb.name}/{grade.name}"
+                    cleared = []
+                    if grade.manual_score is not None:
+                        cleared.append(f"manual score {grade.manual_score:g}")
+                    if grade.extra_credit is not None:
+                        cleared.append(f"extra credit {grade.extra_credit:g}")
+                    needs = grade.auto_score is None
+                    if cleared or grade.needs_manual_grade != needs:
+                        before[name] = {
+                            "manual_score": grade.manual_score,
+                            "extra_credit": grade.extra_credit,
+                            "needs_manual_grade": bool(grade.needs_manual_grade),
+                        }
+                        grade.manual_score = None
+                        grade.extra_credit = None
+                        grade.needs_manual_grade = needs
+                        again = ", needs manual grading again" if needs else ""
+                        lines.append(f"{name}: {' and '.join(cleared) or 'nothing'} cleared{again}")
+                for comment in nb.comments:
+                    if comment.manual_comment:
+                        name = comment.name if len(submission.notebooks) == 1 else f"{nb.name}/{comment.name}"
+                        before.setdefault(name, {})["manual_comment"] = comment.manual_comment
+                        comment.manual_comment = None
+                        lines.append(f"{name}: comment cleared")
+            done[sid] = lines
+            if before:
+                saved.append({"timestamp": _now(), "lesson": lesson, "student": sid, "before": before})
+        if saved:  # the record first: if it cannot be written, nothing is reset
+            with open(course / RESETS_FILE, "a", encoding="utf-8") as fh:
+                for record in saved:
+                    fh.write(json.dumps(record, sort_keys=True) + "\n")
+        gb.db.commit()
+    return done
 
 
 # --------------------------------------------------------------------------------------------
@@ -1524,12 +1988,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("lesson")
     p.add_argument("--student", action="append", help="only this student (repeatable)")
     p.add_argument("--force", action="store_true", help="regrade submissions already graded")
+    p.add_argument(
+        "--unsandboxed",
+        action="store_true",
+        help="grade WITHOUT the bubblewrap sandbox (students' code runs with your rights)",
+    )
     p = command("feedback", "generate HTML feedback (hidden tests stripped) and release it")
     p.add_argument("lesson")
     p.add_argument("--student", action="append", help="only this student (repeatable)")
     p.add_argument("--no-release", action="store_true", help="generate only; do not release to the exchange")
     p = command("export", "export every student's grades to a CSV file")
     p.add_argument("--to", help="CSV file (default course/grades.csv)")
+    p = command("reset-manual", "clear the manual grades and comments of students' submissions of a lesson")
+    p.add_argument("lesson")
+    p.add_argument("students", nargs="+", metavar="student")
     args = parser.parse_args(argv)
     try:
         course = _course_dir(args.course_dir)
@@ -1578,13 +2050,19 @@ def _command(args: argparse.Namespace, course: Path) -> int:
         return 0
     if args.command == "autograde":
         print(f"autograding {args.lesson}, one student at a time ...", flush=True)
-        results = autograde(args.lesson, args.student, course_dir=course, force=args.force)
+        results = autograde(
+            args.lesson, args.student, course_dir=course, force=args.force, unsandboxed=args.unsandboxed
+        )
         for r in results:
             print(r.line())
+        incomplete = [r.student for r in results if r.status == "incomplete"]
+        if incomplete:
+            print(f"{len(incomplete)} grading(s) incomplete, 0 for what did not run, flagged in the "
+                  f"gradebook: {', '.join(incomplete)}")
         failed = [r.student for r in results if not r.ok]
         if failed:
-            print(f"{len(failed)} submission(s) could not be graded: {', '.join(failed)} "
-                  f"(see {course / '.nbgrader.log'} or rerun with --verbose)")
+            print(f"{len(failed)} submission(s) could not be graded (0 on every autograded cell, flagged "
+                  f"in the gradebook): {', '.join(failed)} (see {course / '.nbgrader.log'} or rerun with --verbose)")
         return 1 if failed else 0
     if args.command == "feedback":
         results = feedback(args.lesson, args.student, course_dir=course, release=not args.no_release)
@@ -1593,6 +2071,14 @@ def _command(args: argparse.Namespace, course: Path) -> int:
         return 1 if any(not r.ok for r in results) else 0
     if args.command == "export":
         print(f"grades written to {export(course_dir=course, to=args.to)}")
+        return 0
+    if args.command == "reset-manual":
+        done = reset_manual(args.lesson, args.students, course_dir=course)
+        for student, lines in done.items():
+            print(f"  {student}: " + ("nothing to reset" if not lines else f"{len(lines)} reset"))
+            for line in lines:
+                print(f"    {line}")
+        print(f"what was reset is kept in {course / RESETS_FILE}")
         return 0
     return 2  # pragma: no cover -- argparse rejects unknown commands
 

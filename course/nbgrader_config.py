@@ -168,5 +168,16 @@ c.Autograde.autograde_preprocessors = [
 
 # --- feedback ----------------------------------------------------------------------------------
 # nbgrader puts the hidden tests back into the graded notebook; the HTML feedback students get
-# must not show them, neither as source nor inside tracebacks.
-c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, ShortTestTracebacks, CSSHTMLHeaderPreprocessor]
+# must not show them, neither as source nor inside tracebacks. A written answer nobody has graded
+# yet shows "pending" (not a score of 0), the total says how many points are pending, and an
+# incomplete grading (the kernel died, time ran out) says so: course/feedback_pending.py.
+
+_pending = _course_module("feedback_pending")
+c.GenerateFeedback.preprocessors = [
+    GetGrades,
+    _pending.MarkPendingGrades,
+    ClearHiddenTests,
+    ShortTestTracebacks,
+    CSSHTMLHeaderPreprocessor,
+]
+c.GenerateFeedback.exporter_class = _pending.PendingFeedbackExporter
