@@ -103,9 +103,11 @@ def feedback_html(room: Classroom, student: str) -> str:
 def test_grades_stay_true(tmp_path):
     room = Classroom(tmp_path)
     instructor.release(LESSON, course_dir=room.course, overrides=room.overrides)
-    instructor.add_students(["ada", "ben", "cat", "dan"], course_dir=room.course)
+    instructor.add_students(["ada", "ben", "cat", "dan", "eve"], course_dir=room.course)
     for student in ("ada", "ben", "cat"):
         work(room, student, full_marks)
+    room.fetch("eve").write_text('{"cells": [')  # her first and only submission is corrupt
+    room.submit("eve")
     instructor.collect(LESSON, course_dir=room.course, overrides=room.overrides)
 
     # -- round 1: everyone right; the written answer waits for a person ----------------------------
@@ -116,7 +118,10 @@ def test_grades_stay_true(tmp_path):
         assert instructor.grading_status(LESSON, student, course_dir=room.course)["status"] == "ok"
         assert not flagged(room, student)
     assert first["dan"].status == "no submission"
+    assert first["eve"].status == "failed" and "JSON" in first["eve"].detail
+    assert first["eve"].score == 0.0 and flagged(room, "eve"), "the gradebook gets a flagged submission at 0"
     exported = rows(instructor.export(course_dir=room.course))
+    assert exported.pop("eve")["grading_status"].startswith("failed: ")
     assert {s: (r["score"], r["manual_pending"], r["grading_status"]) for s, r in exported.items()} == {
         "ada": ("4.0", "2.0", "ok"),
         "ben": ("4.0", "2.0", "ok"),
@@ -126,7 +131,9 @@ def test_grades_stay_true(tmp_path):
 
     # feedback released before manual grading: the written answer is pending, not 0
     sent = by_student(instructor.feedback(LESSON, course_dir=room.course, overrides=room.overrides))
-    assert {s: r.status for s, r in sent.items()} == {"ada": "feedback", "ben": "feedback", "cat": "feedback"}
+    statuses = {s: r.status for s, r in sent.items()}
+    assert statuses == {"ada": "feedback", "ben": "feedback", "cat": "feedback", "eve": "failed"}
+    assert "JSON" in sent["eve"].detail, "a failed grading is reported with its reason, not skipped"
     text = feedback_html(room, "cat")
     assert 'Score: <span class="pending">pending</span> / 2.0' in text
     assert "Written response</a> (Score: <span" in text, "the table of contents says pending too"
@@ -182,7 +189,7 @@ def test_grades_stay_true(tmp_path):
             assert stamp == submitted_timestamp(room, student) and exported[student]["timestamp"] == str(stamp)
 
     sent = by_student(instructor.feedback(LESSON, course_dir=room.course, overrides=room.overrides))
-    assert set(sent) == {"ada", "ben", "cat"}, "no student is skipped silently"
+    assert set(sent) == {"ada", "ben", "cat", "eve"}, "no student is skipped silently"
     assert sent["ada"].status == "feedback" and sent["ada"].detail.startswith("incomplete: ")
     assert "failed: " in sent["ben"].detail and "JSON" in sent["ben"].detail
     text = feedback_html(room, "ada")
@@ -243,7 +250,8 @@ def course(tmp_path) -> Path:
 
 def test_autograde_refuses_without_a_working_sandbox(course, monkeypatch):
     monkeypatch.setattr(instructor, "_sandbox_problem", lambda: "bubblewrap is not installed")
-    with pytest.raises(instructor.GradingError, match=r"bubblewrap is not installed.*apt-get install bubblewrap.*--unsandboxed"):
+    refusal = r"bubblewrap is not installed.*apt-get install bubblewrap.*--unsandboxed"
+    with pytest.raises(instructor.GradingError, match=refusal):
         instructor.autograde(LESSON, course_dir=course)
     assert not (course / "gradebook.db").exists(), "nothing is graded"
     # an explicit opt-out in the configuration needs no sandbox either
@@ -262,7 +270,8 @@ def test_unsandboxed_passes_the_opt_out_and_warns(course, monkeypatch, caplog):
     monkeypatch.setattr(instructor, "nbgrader_api", spy)
     monkeypatch.setattr(instructor, "_sandbox_problem", lambda: pytest.fail("the sandbox was probed"))
     with caplog.at_level("WARNING", logger="exprlib.instructor"):
-        assert instructor.autograde(LESSON, course_dir=course, unsandboxed=True, overrides={"Execute": {"timeout": 5}}) == []
+        results = instructor.autograde(LESSON, course_dir=course, unsandboxed=True, overrides={"Execute": {"timeout": 5}})
+    assert results == []
     assert seen["overrides"] == {"Execute": {"timeout": 5}, "GradeInSandbox": {"sandbox": "none"}}
     assert "WITHOUT the sandbox" in caplog.text
     with pytest.raises(TypeError, match="unsandboxed"):
@@ -274,9 +283,8 @@ def test_cli_passes_unsandboxed_and_runs_reset_manual(course, monkeypatch, capsy
     monkeypatch.setattr(instructor, "autograde", lambda *a, **kw: calls.append((a, kw)) or [])
     assert instructor.main(["autograde", LESSON, "--unsandboxed", "--course-dir", str(course)]) == 0
     assert calls[0][1]["unsandboxed"] is True
-    monkeypatch.setattr(
-        instructor, "reset_manual", lambda lesson, students, **kw: {s: [f"explain_depth: manual score 1 cleared"] for s in students}
-    )
+    cleared = ["explain_depth: manual score 1 cleared"]
+    monkeypatch.setattr(instructor, "reset_manual", lambda lesson, students, **kw: {s: cleared for s in students})
     assert instructor.main(["reset-manual", LESSON, "ada", "ben", "--course-dir", str(course)]) == 0
     out = capsys.readouterr().out
     assert "ada: 1 reset" in out and "ben: 1 reset" in out and "explain_depth: manual score 1 cleared" in out
