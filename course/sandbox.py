@@ -47,7 +47,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
-from nbclient.exceptions import DeadKernelError
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 from nbgrader.preprocessors import Execute
@@ -336,6 +336,10 @@ def _reraise(raised: dict, name: str) -> None:
     kind, message = str(raised.get("type", "Exception")), str(raised.get("message", ""))
     if raised.get("forbidden"):
         raise ForbiddenError(message)
+    if raised.get("in_exprlib") and kind == "ValueError" and "finite" in message:
+        from exprlib.checks._core import _NAN_HINT
+
+        message = f"{message}\n{_NAN_HINT}"
     cls = getattr(builtins, kind, None) if raised.get("builtin") else None
     if not (isinstance(cls, type) and issubclass(cls, Exception)) or issubclass(cls, AssertionError):
         # SystemExit, KeyboardInterrupt or the student's own class: an error all the same.
@@ -367,17 +371,19 @@ class KernelBridge:
 
     def __init__(self, client: "GradeInSandbox", cell_index: int, deadline: float):
         self.client, self.cell_index, self.deadline = client, cell_index, deadline
-        self.printed: list[str] = []
 
     def request(self, message: dict) -> dict:
         from exprlib.checks import _bridge, _wire
 
         remaining = self.deadline - time.monotonic()
         if remaining <= 0:
-            raise CallTimedOut()
+            raise GradingStopped(f"the notebook ran past its total time limit ({self.client.total_timeout} s)")
+        # Each call of the student's code may take one cell's time limit, as a cell of theirs may.
+        timeout = min(self.client.timeout, remaining) if self.client.timeout else remaining
+        started = time.monotonic()
         code = f"import exprlib.checks._bridge as _exprlib_bridge\n_exprlib_bridge.serve({json.dumps(message)!r})"
         cell = new_code_cell(code)
-        outputs = self.client.run_in_kernel(cell, self.cell_index, timeout=remaining)
+        outputs = self.client.run_in_kernel(cell, self.cell_index, timeout=timeout)
         for output in outputs:
             if output.get("output_type") == "display_data" and _bridge.MIME in output.get("data", {}):
                 text = output["data"][_bridge.MIME]
@@ -389,7 +395,7 @@ class KernelBridge:
                 if isinstance(reply, dict):
                     return reply
         if any(o.get("output_type") == "error" and o.get("ename") == self.client.error_on_timeout.get("ename")
-               for o in outputs) or time.monotonic() >= self.deadline:
+               for o in outputs) or time.monotonic() - started >= timeout:
             raise CallTimedOut()
         errors = [f"{o.get('ename')}: {o.get('evalue')}" for o in outputs if o.get("output_type") == "error"]
         return {"error": "no reply", "message": "; ".join(errors) or "your kernel sent no answer"}
@@ -489,6 +495,8 @@ class GradeInSandbox(Execute):
         config=True)
     process_limit = Integer(Limits.processes, help="Processes and threads the sandboxed kernel may run.").tag(
         config=True)
+    max_output_bytes = Integer(16 * 2**20, help="Output kept per cell, bytes (the rest is dropped).").tag(
+        config=True)
     total_timeout = Integer(1800, help="Seconds one notebook may take in all; later cells are not run.").tag(
         config=True)
 
@@ -556,6 +564,23 @@ class GradeInSandbox(Execute):
             with contextlib.suppress(Exception):
                 process.wait(timeout=10)
 
+    def output(self, outs: list, msg: dict, display_id: str | None, cell_index: int) -> NotebookNode | None:
+        # What a kernel sends is held in the grader's memory: cap it per cell. A reply to the grader
+        # may be as large as an answer may (exprlib.checks._wire.MAX_BYTES); printing stops sooner.
+        from exprlib.checks import _bridge, _wire
+
+        content = msg.get("content", {})
+        size = len(str(content.get("text", ""))) + sum(len(str(v)) for v in content.get("data", {}).values())
+        self._cell_bytes = getattr(self, "_cell_bytes", 0) + size
+        is_reply = _bridge.MIME in content.get("data", {})
+        if self._cell_bytes > (_wire.MAX_BYTES if is_reply else self.max_output_bytes):
+            if not getattr(self, "_cell_capped", False) and not is_reply:
+                self._cell_capped = True
+                outs.append(new_output("stream", name="stdout", text="[the grader kept only the first "
+                                       f"{self.max_output_bytes // 2**20} MiB of this cell's output]\n"))
+            return None
+        return super().output(outs, msg, display_id, cell_index)
+
     def run_in_kernel(self, cell: NotebookNode, index: int, *, timeout: float | None = None) -> list:
         """Execute one cell in the student's kernel and return its outputs."""
         saved_timeout, saved_nb = self.timeout, self.nb
@@ -563,8 +588,11 @@ class GradeInSandbox(Execute):
             self.timeout = max(1, int(timeout + 0.999))
         # nbclient writes an executed cell back into self.nb at its index: give it a scratch notebook.
         self.nb = new_notebook(cells=[cell], metadata=saved_nb.metadata)
+        self._cell_bytes, self._cell_capped = 0, False
         try:
             self.execute_cell(cell, 0, store_history=False)
+        except CellTimeoutError as err:  # interrupted, and still not idle: it no longer answers
+            raise GradingStopped(f"the kernel stopped answering (an interrupt did not stop it): {err}") from None
         finally:
             self.timeout, self.nb = saved_timeout, saved_nb
         return list(cell.get("outputs", []))
@@ -587,11 +615,17 @@ class GradeInSandbox(Execute):
                 if is_test_cell(cell):
                     self._judge(cell, index, tests_dir, deadline)
                 else:
+                    self._cell_bytes, self._cell_capped = 0, False
                     self.execute_cell(cell, index, store_history=True)
-            except (DeadKernelError, GradingStopped) as err:
-                reason = str(err) if isinstance(err, GradingStopped) else (
-                    f"the kernel died while cell {index + 1} ran (os._exit, a crash, or running out of memory)")
+            except (DeadKernelError, GradingStopped, CellTimeoutError) as err:
+                if isinstance(err, DeadKernelError):
+                    reason = f"the kernel died while cell {index + 1} ran (os._exit, a crash, or running out of memory)"
+                elif isinstance(err, CellTimeoutError):
+                    reason = f"the kernel stopped answering in cell {index + 1} (an interrupt did not stop it)"
+                else:
+                    reason = str(err)
                 self._stop_all(nb, report, reason, start=index)
+                self._kill_sandbox()
                 return
 
     def _not_run(self, cell: NotebookNode, report: dict) -> None:
@@ -610,8 +644,7 @@ class GradeInSandbox(Execute):
 
     def _judge(self, cell: NotebookNode, index: int, tests_dir: Path, deadline: float) -> None:
         """Run a test cell's (trusted) source here, in the grader, against the student's kernel."""
-        cell_deadline = min(deadline, time.monotonic() + self.timeout) if self.timeout else deadline
-        bridge = KernelBridge(self, index, cell_deadline)
+        bridge = KernelBridge(self, index, deadline)
         namespace = _TestNamespace(bridge, _trusted_globals())
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", f"cell {index + 1}")
         printed = io.StringIO()
@@ -622,8 +655,9 @@ class GradeInSandbox(Execute):
                     _working_directory(tests_dir):
                 exec(code, namespace)  # noqa: S102 - the gradebook's test source, in the grader
         except CallTimedOut:
-            outputs = [_verdict_output(f"the test did not finish within {self.timeout} s: look for a loop that "
-                                       "never ends, or work that grows too fast.", ename="CellTimeoutError")]
+            outputs = [_verdict_output(f"your code did not finish within {self.timeout} s and was interrupted: look "
+                                       "for a loop that never ends, or work that grows too fast.",
+                                       ename="CellTimeoutError")]
         except GradingStopped:
             raise
         except BaseException as err:  # noqa: BLE001 - every other failure is this test's verdict

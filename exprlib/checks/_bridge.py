@@ -17,12 +17,14 @@ Examples
 from __future__ import annotations
 
 import json
+import os
 import traceback
 from collections.abc import Callable
 
 from torch import nn
 
 from . import _wire
+from ._core import _PACKAGE_DIR
 
 __all__ = ["MIME", "serve"]
 
@@ -109,8 +111,12 @@ def _describe(err: BaseException) -> dict:
         if frame.f_code.co_filename.startswith(("<ipython-input", "/tmp/ipykernel_")) or "ipykernel_" in \
                 frame.f_code.co_filename:
             where = f"line {line}, in {frame.f_code.co_name}"
+    innermost = None
+    for frame, _ in traceback.walk_tb(err.__traceback__):
+        innermost = frame
     cls = type(err)
     return {
+        "in_exprlib": bool(innermost and innermost.f_code.co_filename.startswith(_PACKAGE_DIR + os.sep)),
         "type": cls.__name__,
         "builtin": cls.__module__ == "builtins",
         "forbidden": cls.__name__ == "ForbiddenError",
