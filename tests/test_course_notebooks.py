@@ -9,6 +9,7 @@ autograded test, without crashing. Skips (with a reason) only while no lesson ex
 
 from __future__ import annotations
 
+import json
 import shutil
 import sys
 from pathlib import Path
@@ -19,6 +20,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "course"))
 import instructor  # noqa: E402  (course/instructor.py)
+import sandbox  # noqa: E402  (course/sandbox.py)
+from test_wrong_answers import load_wrong_answers  # noqa: E402
 
 COURSE = instructor.COURSE_DIR
 LESSONS = instructor.list_lessons()
@@ -98,9 +101,18 @@ def test_autograder_gives_solution_full_marks_and_blank_lesson_zero(lesson, tmp_
     instructor.generate(lesson, course_dir=course)
     for student, folder in (("solution", course / "solutions" / lesson), ("blank", course / "lessons" / lesson)):
         shutil.copytree(folder, course / "submitted" / student / lesson)
+    # A third student hands in the solution with the lesson's first plausible wrong answer: the
+    # verdict is decided in the grader now, and must still fail those tests with the hint.
+    wrong = load_wrong_answers(ROOT / "tests" / "wrong_answers" / f"{lesson}.py")[0]
+    wrong_nb = nbformat.read(course / "solutions" / lesson / f"{lesson}.ipynb", as_version=4)
+    for c in wrong_nb.cells:
+        if c.metadata.get("nbgrader", {}).get("grade_id") == wrong["cell"]:
+            c.source = wrong["source"]
+    (course / "submitted" / "wrong" / lesson).mkdir(parents=True)
+    nbformat.write(wrong_nb, course / "submitted" / "wrong" / lesson / f"{lesson}.ipynb")
 
     results = {r.student: r for r in instructor.autograde(lesson, course_dir=course, overrides={"Execute": {"timeout": CELL_TIMEOUT}})}
-    assert {s: r.status for s, r in results.items()} == {"solution": "graded", "blank": "graded"}, results
+    assert {s: r.status for s, r in results.items()} == {"solution": "graded", "blank": "graded", "wrong": "graded"}, results
 
     source = nbformat.read(course / "solutions" / lesson / f"{lesson}.ipynb", as_version=4)
     tests = [c.metadata["nbgrader"]["grade_id"] for c in source.cells if instructor._is_test(c)]
@@ -110,8 +122,25 @@ def test_autograder_gives_solution_full_marks_and_blank_lesson_zero(lesson, tmp_
     assert {t: full[t].score for t in tests} == {t: full[t].max_score for t in tests}, "solution misses points"
     assert {t: blank[t].score for t in tests} == {t: 0.0 for t in tests}, "blank lesson earns points"
     assert all(full[m].needs_manual_grade for m in manual), "a written model answer goes to a person"
+    slipped = instructor.grades(lesson, "wrong", course_dir=course)
+    assert {t: slipped[t].score for t in wrong["fails"]} == {t: 0.0 for t in wrong["fails"]}, "a wrong answer earns points"
 
     graded = course / "autograded"
+    # Feedback carries verdicts only: each test cell's output is its "✓ ..." lines, or one "✗ ..." line.
+    for student in ("solution", "wrong"):
+        nb = nbformat.read(graded / student / lesson / f"{lesson}.ipynb", as_version=4)
+        report = json.loads((graded / student / lesson / f"{lesson}{sandbox.REPORT_SUFFIX}").read_text())
+        assert report["status"] == "complete" and report["sandbox"] == "bwrap", report
+        for c in nb.cells:
+            if not instructor._is_test(c):
+                continue
+            texts = [o.get("text", "") for o in c.outputs if o.output_type == "stream"]
+            errors = [o for o in c.outputs if o.output_type == "error"]
+            assert all(line.startswith("✓") for t in texts for line in t.splitlines()), (student, c.outputs)
+            assert all(len(e.traceback) == 1 and e.traceback[0].startswith("✗") for e in errors), (student, errors)
+            if student == "wrong" and c.metadata["nbgrader"]["grade_id"] in wrong["fails"]:
+                assert errors and wrong["hint"] in errors[0].evalue, (c.metadata["nbgrader"]["grade_id"], errors)
+
     assert [(c.get("id"), e) for c, e in _errors(graded / "solution" / lesson / f"{lesson}.ipynb")] == []
     # The blank lesson fails in its test cells; anywhere else only its stubs may raise.
     stray = [
