@@ -386,6 +386,10 @@ class KernelBridge:
         code = f"import exprlib.checks._bridge as _exprlib_bridge\n_exprlib_bridge.serve({json.dumps(message)!r})"
         cell = new_code_cell(code)
         outputs = self.client.run_in_kernel(cell, self.cell_index, timeout=timeout)
+        timed_out = any(o.get("output_type") == "error" and o.get("ename") == self.client.error_on_timeout.get("ename")
+                        for o in outputs)
+        if timed_out or time.monotonic() - started >= timeout:  # interrupted: its reply says KeyboardInterrupt
+            raise CallTimedOut()
         for output in outputs:
             if output.get("output_type") == "display_data" and _bridge.MIME in output.get("data", {}):
                 text = output["data"][_bridge.MIME]
@@ -396,9 +400,6 @@ class KernelBridge:
                     reply = None
                 if isinstance(reply, dict):
                     return reply
-        if any(o.get("output_type") == "error" and o.get("ename") == self.client.error_on_timeout.get("ename")
-               for o in outputs) or time.monotonic() - started >= timeout:
-            raise CallTimedOut()
         errors = [f"{o.get('ename')}: {o.get('evalue')}" for o in outputs if o.get("output_type") == "error"]
         return {"error": "no reply", "message": "; ".join(errors) or "your kernel sent no answer"}
 
@@ -421,6 +422,9 @@ class KernelBridge:
             raise StudentNameError(f"the test needs {name}, which your notebook binds to module {module}")
         if kind == "unreadable":
             raise UnreadableAnswer(f"{name} cannot be graded: {reply.get('message')}")
+        if reply.get("error") not in (None, "NameError"):  # something in the kernel stopped the grader's request
+            raise UnreadableAnswer(f"your notebook's kernel did not answer the grader's request for {name} "
+                                   f"({reply.get('message') or reply.get('error')}): did your code change how cells run?")
         raise StudentNameError(f"name {name!r} is not defined: run the cell that defines it, and keep its name")
 
 

@@ -206,3 +206,96 @@ def test_grading_refuses_without_the_sandbox_unless_told(monkeypatch):
         sandbox.GradeInSandbox().preprocess(new_notebook(), {"metadata": {"path": "."}})
     opted_out = sandbox.GradeInSandbox(config=Config({"GradeInSandbox": {"sandbox": "none"}}))
     assert opted_out.sandbox == "none"
+
+
+# ---------------------------------------------------------------------------------------------
+# the preprocessor on a small notebook: what did not run gets 0, whatever stopped it
+# ---------------------------------------------------------------------------------------------
+
+
+def _notebook(*cells: tuple[str, str | None]):
+    """Code cells (source, grade_id): a grade_id makes the cell an autograded test worth 1 point."""
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    nb = new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+    for source, grade_id in cells:
+        cell = new_code_cell(source)
+        if grade_id:
+            cell.metadata["nbgrader"] = {"grade": True, "solution": False, "grade_id": grade_id, "points": 1,
+                                         "locked": True, "schema_version": 3}
+        nb.cells.append(cell)
+    return nb
+
+
+def _grade(nb, tmp_path, **config):
+    from traitlets.config import Config
+
+    folder = tmp_path / "submission"
+    folder.mkdir()
+    pp = sandbox.GradeInSandbox(config=Config({"GradeInSandbox": config}))
+    nb, _ = pp.preprocess(nb, {"metadata": {"path": str(folder)}, "unique_key": "lesson"})
+    report = __import__("json").loads((folder / f"lesson{sandbox.REPORT_SUFFIX}").read_text())
+    verdicts = {c.metadata["nbgrader"]["grade_id"]: [o.get("evalue") or o.get("text") for o in c.outputs]
+                for c in nb.cells if sandbox.is_test_cell(c)}
+    return verdicts, report
+
+
+SQUARE = "def square(x):\n    return x * x"
+
+
+def test_a_test_cell_is_judged_in_the_grader_and_never_seen_by_the_kernel(tmp_path):
+    # The kernel records every cell it is sent and prints them at the end: no test source among them.
+    nb = _notebook(
+        (SQUARE, None),
+        ("seen = []\nget_ipython().input_transformers_post.append(lambda lines: seen.extend(lines) or lines)", None),
+        ("assert square(3) == 9, 'square(3) is wrong'\nprint('✓ square is right')\nprint('hidden detail')", "right"),
+        ("assert square(2) == 5, 'square(2) is wrong'", "wrong"),
+        ("print(''.join(seen))", None),
+    )
+    verdicts, report = _grade(nb, tmp_path, total_timeout=600)
+    assert verdicts == {"right": ["✓ square is right\n"], "wrong": ["square(2) is wrong"]}
+    assert report["status"] == "complete" and report["not_run"] == []
+    printed = "".join(o.get("text", "") for o in nb.cells[-1].outputs)
+    assert "exprlib_bridge" in printed and "hidden detail" not in printed and "is wrong" not in printed
+
+
+def test_an_input_transformer_that_rewrites_everything_only_breaks_its_own_answers(tmp_path):
+    verdicts, _ = _grade(_notebook(
+        (SQUARE, None),
+        ("get_ipython().input_transformers_post.append(lambda lines: ['pass\\n'])", None),
+        ("assert square(3) == 9, 'square(3) is wrong'", "right"),
+    ), tmp_path)
+    assert verdicts["right"] and "did not answer the grader" in verdicts["right"][0]
+
+
+def test_a_dead_kernel_gives_zero_for_every_test_that_did_not_run(tmp_path):
+    verdicts, report = _grade(_notebook(
+        (SQUARE, None),
+        ("assert square(3) == 9", "before"),
+        ("import os; os._exit(0)", None),
+        ("assert square(3) == 9", "after"),
+    ), tmp_path)
+    assert verdicts["before"] == [] and "not graded" in verdicts["after"][0]
+    assert report["status"] == "incomplete" and report["not_run"] == ["after"]
+    assert "kernel died" in report["reason"]
+
+
+def test_a_student_function_that_never_returns_costs_one_test(tmp_path):
+    verdicts, report = _grade(_notebook(
+        ("def slow(x):\n    while True:\n        pass", None),
+        (SQUARE, None),
+        ("assert slow(1) == 1", "loops"),
+        ("assert square(3) == 9", "next"),
+    ), tmp_path, timeout=3)
+    assert "did not finish within" in verdicts["loops"][0]
+    assert verdicts["next"] == [] and report["status"] == "complete"
+
+
+def test_past_the_total_time_limit_nothing_more_is_graded(tmp_path):
+    verdicts, report = _grade(_notebook(
+        (SQUARE, None),
+        ("import time; time.sleep(3)", None),
+        ("assert square(3) == 9", "late"),
+    ), tmp_path, total_timeout=2)
+    assert "not graded" in verdicts["late"][0] and "total time limit" in report["reason"]
+    assert report["status"] == "incomplete"
