@@ -8,7 +8,7 @@
 2. starts the student's kernel in a bubblewrap sandbox (:class:`Sandbox`): a new mount, PID,
    network, IPC and UTS namespace; the system, the venv and exprlib read-only; nothing of
    ``course/`` (no solutions, gradebook, submissions, exchange); a private ``/tmp``; no network;
-   run as user ``nobody`` with no capabilities when grading as root (else in a user namespace);
+   run as a user id of its own (no account, no capabilities) when grading as root (else in a user namespace);
    memory, process, file-size and CPU limits; the kernel talks to the grader over Unix sockets
    in a folder of its own, and its whole process tree dies with the sandbox;
 3. runs the student's cells in that kernel as usual, but never sends it a test cell: the grader
@@ -35,6 +35,7 @@ import importlib
 import io
 import json
 import os
+import random
 import shutil
 import signal
 import stat
@@ -56,7 +57,10 @@ from traitlets import Enum, Integer
 __all__ = ["GradeInSandbox", "Sandbox", "SandboxKernelManager", "problem", "REPORT_SUFFIX"]
 
 BWRAP = "bwrap"
-NOBODY = 65534
+# A root grader runs each kernel as a user id of its own from this range (no account has them):
+# no rights on anyone's files, and process limits that other sandboxes graded at the same time
+# do not share.
+SANDBOX_UIDS = range(200_000, 300_000)
 REPORT_SUFFIX = ".grading.json"
 # Modules a test cell may take from the notebook's namespace by name (``np``): the grader imports
 # its own copy. Everything else the test takes from the notebook is data, or a function that runs
@@ -137,6 +141,7 @@ class Sandbox:
         self.workdir, self.sockets = Path(workdir), Path(sockets)
         self.limits = limits or Limits()
         self.as_root = os.geteuid() == 0
+        self.uid = random.SystemRandom().choice(SANDBOX_UIDS) if self.as_root else os.getuid()
         self.home = self.sockets.parent / "home"
 
     def readonly_paths(self) -> list[Path]:
@@ -182,8 +187,8 @@ class Sandbox:
         for key, value in self.environment().items():
             cmd += ["--setenv", key, value]
         cmd.append("--")
-        if self.as_root:  # drop to nobody: no rights on the grader's files, no capabilities
-            cmd += [shutil.which("setpriv") or "setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}",
+        if self.as_root:  # drop to a user of its own: no rights on the grader's files, no capabilities
+            cmd += [shutil.which("setpriv") or "setpriv", f"--reuid={self.uid}", f"--regid={self.uid}",
                     "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"]
         lim = self.limits
         nproc = lim.processes if self.as_root else _own_process_count() + lim.processes
@@ -196,6 +201,8 @@ class Sandbox:
         env = {
             "PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin",
             "HOME": str(self.home),
+            "USER": "student",  # the sandbox's user has no account: getpass.getuser() reads these
+            "LOGNAME": "student",
             "LANG": "C.UTF-8",
             "MPLCONFIGDIR": str(self.home / "matplotlib"),
             "IPYTHONDIR": str(self.home / "ipython"),
@@ -219,9 +226,7 @@ class Sandbox:
         if self.as_root:
             for folder in (self.workdir, self.sockets, self.home):
                 for path in [folder, *folder.rglob("*")]:
-                    os.lchown(path, NOBODY, NOBODY)
-            # The temporary folder above them is the grader's (0700): nobody may pass through it.
-            os.chmod(self.sockets.parent, 0o711)
+                    os.lchown(path, self.uid, self.uid)
 
 
 def _outermost(paths: Iterator[Path]) -> list[Path]:
@@ -262,7 +267,7 @@ class SandboxKernelManager(AsyncKernelManager):
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: object) -> None:
         if self.sandbox is not None:
             if self.sandbox.as_root:  # the connection file (0600, the grader's) must be readable inside
-                os.chown(self.connection_file, NOBODY, NOBODY)
+                os.chown(self.connection_file, self.sandbox.uid, self.sandbox.uid)
             kernel_cmd = self.sandbox.wrap(kernel_cmd)
             kw["env"] = {}  # bwrap --clearenv sets the kernel's environment
             # The kernel's own chatter ("Ctrl-C will not work", ...) is not the grader's business.
