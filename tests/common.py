@@ -24,8 +24,29 @@ from exprlib.nets import from_weights
 # clone has nothing beside it).
 BENCHMARK_NETS = Path(__file__).resolve().parents[1] / "benchmarks" / "nets"
 
+
+def grading_overrides() -> dict:
+    """nbgrader overrides for tests that autograde: none where the bubblewrap sandbox runs.
+
+    Without bubblewrap (a newcomer's machine), grading tests still run, unconfined (verdicts are
+    still decided in the grader), and tests/test_sandbox.py skips; under ``CI=true`` (which
+    installs bubblewrap) nothing falls back, so a missing sandbox fails there.
+    """
+    import os
+    import sys
+
+    course = str(Path(__file__).resolve().parents[1] / "course")
+    if course not in sys.path:
+        sys.path.insert(0, course)
+    import sandbox  # course/sandbox.py
+
+    if sandbox.problem() is None or os.environ.get("CI") == "true":
+        return {}
+    return {"GradeInSandbox": {"sandbox": "none"}}
+
 __all__ = [
     "BENCHMARK_NETS",
+    "grading_overrides",
     "BIAS_FREE",
     "CANCELLING",
     "CANONICAL",

@@ -26,6 +26,7 @@ from nbformat.v4 import new_code_cell
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "course"))
 import instructor  # noqa: E402  (course/instructor.py)
+from common import grading_overrides  # noqa: E402
 
 FIXTURE = ROOT / "tests" / "fixtures" / "tiny"
 LESSON = "tiny"
@@ -62,6 +63,7 @@ class Classroom:
         shutil.copy(instructor.COURSE_DIR / instructor.CONFIG_FILE, self.course)
         shutil.copytree(FIXTURE, self.course / "solutions" / LESSON)
         self.overrides = {
+            **grading_overrides(),  # the bubblewrap sandbox, where it runs
             "Exchange": {"root": str(self.exchange)},
             "Execute": {"timeout": CELL_TIMEOUT},
             # Every simulated student is this one OS user, which nbgrader would flag as cheating.
