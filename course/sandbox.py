@@ -57,6 +57,10 @@ from traitlets import Enum, Integer
 __all__ = ["GradeInSandbox", "Sandbox", "SandboxKernelManager", "problem", "REPORT_SUFFIX"]
 
 BWRAP = "bwrap"
+# Of /etc, only what programs need to start (the dynamic linker's cache, the time zone, fonts,
+# user and host name look-ups): not the machine's configuration.
+ETC_FILES = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "timezone", "alternatives", "fonts",
+             "nsswitch.conf", "passwd", "group", "hosts", "host.conf", "os-release", "mime.types")
 # A root grader runs each kernel as a user id of its own from this range (no account has them):
 # no rights on anyone's files, and process limits that other sandboxes graded at the same time
 # do not share.
@@ -67,6 +71,7 @@ REPORT_SUFFIX = ".grading.json"
 # in the kernel.
 TRUSTED_MODULES = ("numpy", "math", "torch", "exprlib", "itertools", "functools", "fractions", "statistics")
 _VERDICT_NAMES = ("WrongAnswer", "ForbiddenError", "AssertionError")
+STUDENT_MESSAGE_CHARS = 160  # an error message from the student's code, as quoted in a verdict
 
 _problem_cache: dict[str, str | None] = {}
 
@@ -148,9 +153,12 @@ class Sandbox:
         """System folders and the Python install the kernel needs, read-only."""
         import exprlib
 
-        paths = [Path(p) for p in ("/usr", "/etc", "/opt") if Path(p).is_dir() and not Path(p).is_symlink()]
-        paths += [Path(sys.prefix), Path(sys.base_prefix), Path(exprlib.__file__).resolve().parent]
+        paths = [Path("/usr"), Path(sys.prefix), Path(sys.base_prefix), Path(exprlib.__file__).resolve().parent]
         return _outermost(p.resolve() for p in paths)
+
+    def exposed(self) -> list[Path]:
+        """Every host path the kernel can read: the read-only folders and the few files of /etc."""
+        return self.readonly_paths() + [Path("/etc") / name for name in ETC_FILES]
 
     def wrap(self, argv: Sequence[str]) -> list[str]:
         """``argv`` run inside the sandbox."""
@@ -175,11 +183,11 @@ class Sandbox:
                 cmd += ["--ro-bind", link, link]
         cmd += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp"]
         for path in self.readonly_paths():
-            if path == Path("/usr") or str(path) in ("/etc", "/opt"):
-                cmd += ["--ro-bind", str(path), str(path)]
-                continue
             cmd += parents(path) + ["--ro-bind", str(path), str(path)]
             made.add(path)
+        cmd += ["--perms", "0755", "--dir", "/etc"]
+        for name in ETC_FILES:
+            cmd += ["--ro-bind-try", f"/etc/{name}", f"/etc/{name}"]
         for path in (self.workdir, self.sockets, self.home):
             cmd += parents(path) + ["--bind", str(path), str(path)]
             made.add(path)
@@ -340,7 +348,7 @@ class RemoteFunction:
 def _reraise(raised: dict, name: str) -> None:
     from exprlib.checks import ForbiddenError
 
-    kind, message = str(raised.get("type", "Exception")), str(raised.get("message", ""))
+    kind, message = str(raised.get("type", "Exception")), _short(str(raised.get("message", "")))
     if raised.get("forbidden"):
         raise ForbiddenError(message)
     if raised.get("in_exprlib") and kind == "ValueError" and "finite" in message:
@@ -359,6 +367,17 @@ def _reraise(raised: dict, name: str) -> None:
     err.exprlib_where = str(raised.get("where") or "")  # shown after the verdict
     # Raised from a frame outside exprlib, so the checks report it as the student's own error.
     exec(compile("raise err", f"<your function {name}>", "exec"), {"err": err})
+
+
+def _short(message: str, limit: int = STUDENT_MESSAGE_CHARS) -> str:
+    """The first line of a message from the student's code, cut to ``limit`` characters.
+
+    It goes into feedback, and the student's code wrote it while a hidden test ran: keep it to a
+    reminder of what went wrong, not a channel for the test's inputs.
+    """
+    lines = message.strip().splitlines()
+    first = lines[0] if lines else ""
+    return first if len(first) <= limit else first[: limit - 1] + "…"
 
 
 def _active_forbids() -> list[str]:
@@ -502,6 +521,8 @@ class GradeInSandbox(Execute):
                                "pass --unsandboxed (GradeInSandbox.sandbox = 'none').")
         started = time.monotonic()
         submission = Path(resources.get("metadata", {}).get("path") or ".").resolve()
+        if self.sandbox == "bwrap":
+            _refuse_if_exposed([submission, _course_root(self.config)])
         notebook_name = resources.get("unique_key") or resources.get("nbgrader", {}).get("notebook", "notebook")
         report = {"status": "complete", "reason": "", "not_run": [], "sandbox": self.sandbox, "seconds": 0.0}
         tests_dir = self._tests_dir(resources, submission)
@@ -690,6 +711,25 @@ def _failure_output(err: BaseException) -> NotebookNode:
         message = f"{name}: {message}" if message and not message.startswith(f"{name}:") else (message or name)
         message += f" (raised by your code: {where})" if where else ""
     return _verdict_output(message, ename=name)
+
+
+def _course_root(config) -> Path | None:
+    try:
+        from nbgrader.coursedir import CourseDirectory
+
+        return Path(CourseDirectory(config=config).root).resolve()
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def _refuse_if_exposed(paths: Sequence[Path | None]) -> None:
+    """The sandbox shows /usr, the venv and exprlib read-only: the course must not live in them."""
+    exposed = Sandbox(Path("/nonexistent"), Path("/nonexistent/run")).exposed()
+    for path in filter(None, paths):
+        for shown in exposed:
+            if path == shown or shown in path.parents:
+                raise RuntimeError(f"refusing to grade: {path} is inside {shown}, which every sandboxed kernel can "
+                                   "read; move the course folder out of it")
 
 
 def _copy_submission_files(submission: Path, work: Path) -> None:

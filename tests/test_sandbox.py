@@ -299,3 +299,29 @@ def test_past_the_total_time_limit_nothing_more_is_graded(tmp_path):
     ), tmp_path, total_timeout=2)
     assert "not graded" in verdicts["late"][0] and "total time limit" in report["reason"]
     assert report["status"] == "incomplete"
+
+
+def test_only_what_programs_need_of_etc_is_visible(box):
+    out = lines(run_inside(box, """
+        import os
+        print(sorted(os.listdir('/etc')) == sorted(set(os.listdir('/etc'))), os.path.exists('/etc/shadow'),
+              os.path.exists('/etc/hostname'), os.path.exists('/opt'), os.path.exists('/srv'))
+    """))
+    assert out == ["True", "False", "False", "False", "False"], out
+
+
+def test_grading_refuses_a_course_folder_the_sandbox_would_show():
+    with pytest.raises(RuntimeError, match="move the course folder"):
+        sandbox._refuse_if_exposed([Path(sys.prefix) / "course"])
+    sandbox._refuse_if_exposed([ROOT / "course"])  # the repository's own layout is fine
+
+
+def test_an_error_message_from_student_code_is_quoted_short():
+    message = "first line " + "x" * 500 + "\nsecond line with the hidden inputs"
+    try:
+        sandbox._reraise({"type": "ValueError", "builtin": True, "message": message, "where": "line 2, in f"}, "f")
+    except ValueError as err:
+        assert len(str(err)) <= sandbox.STUDENT_MESSAGE_CHARS and "second line" not in str(err)
+        assert err.exprlib_where == "line 2, in f"
+    else:
+        pytest.fail("_reraise must raise")
