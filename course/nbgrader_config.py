@@ -65,7 +65,8 @@ class ShortTestTracebacks(NbGraderPreprocessor):
     verdict (``exprlib.checks.WrongAnswer``/``ForbiddenError``) reads as in JupyterLab: ``✗ message``.
     """
 
-    verdicts = ("WrongAnswer", "ForbiddenError")
+    # A check's verdict, and the grader's own lines for a test that did not run or ran out of time.
+    verdicts = ("WrongAnswer", "ForbiddenError", "NotGraded", "CellTimeoutError")
 
     def preprocess_cell(self, cell, resources, index):
         nbgrader = cell.metadata.get("nbgrader", {})
@@ -75,7 +76,8 @@ class ShortTestTracebacks(NbGraderPreprocessor):
                     name, message = output.get("ename", "Error"), output.get("evalue", "")
                     # A check's verdict is the whole story; any other error keeps its name.
                     verdict = name in self.verdicts and not message.startswith("✗")
-                    output["traceback"] = [f"✗ {message}" if verdict else f"{name}: {message}"]
+                    named = message if message.startswith(f"{name}:") else f"{name}: {message}"
+                    output["traceback"] = [f"✗ {message}" if verdict else named]
         return cell, resources
 
 

@@ -139,6 +139,18 @@ def test_feedback_shows_a_checks_verdict_as_the_student_saw_it():
     assert by_id(out, "test_square_small").outputs[0]["traceback"] == ["✗ n = 9 is too high."]
 
 
+def test_feedback_names_an_error_once_and_shows_the_graders_own_lines_as_verdicts():
+    (short,) = [pp for pp in instructor.load_config().GenerateFeedback.preprocessors if pp.__name__ == "ShortTestTracebacks"]
+    nb = tiny()
+    by_id(nb, "test_square_small").outputs = [new_output(
+        "error", ename="ZeroDivisionError", evalue="ZeroDivisionError: division by zero", traceback=["✗ ..."])]
+    by_id(nb, "test_n_regions").outputs = [new_output(
+        "error", ename="NotGraded", evalue="not graded: the kernel died.", traceback=["✗ ..."])]
+    out, _ = short().preprocess(nb, {})
+    assert by_id(out, "test_square_small").outputs[0]["traceback"] == ["ZeroDivisionError: division by zero"]
+    assert by_id(out, "test_n_regions").outputs[0]["traceback"] == ["✗ not graded: the kernel died."]
+
+
 # --------------------------------------------------------------------------------------------
 # lessons and generation
 # --------------------------------------------------------------------------------------------
