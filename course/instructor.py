@@ -850,27 +850,13 @@ def _zero_autograded(api, course: Path, lesson: str, student: str) -> None:
 
 
 def _sandbox_problem() -> str | None:
-    """``course/sandbox.py``'s ``problem()``: why grading cannot run in the sandbox here, or None.
+    """``course/sandbox.py``'s ``problem()``: why grading cannot run in the sandbox here, or None."""
+    here = str(Path(__file__).resolve().parent)
+    if here not in sys.path:
+        sys.path.insert(0, here)
+    import sandbox  # course/sandbox.py, beside this file
 
-    Loaded lazily from this module's folder; a missing module (or ``problem``) means no problem.
-    """
-    import importlib.util
-
-    path = Path(__file__).resolve().with_name("sandbox.py")
-    module = sys.modules.get("sandbox")
-    if module is None or Path(getattr(module, "__file__", "") or "").resolve() != path:
-        if not path.is_file():
-            return None
-        spec = importlib.util.spec_from_file_location("sandbox", path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["sandbox"] = module
-        try:
-            spec.loader.exec_module(module)
-        except BaseException:
-            del sys.modules["sandbox"]
-            raise
-    problem = getattr(module, "problem", None)
-    return problem() if callable(problem) else None
+    return sandbox.problem()
 
 
 def _sandbox_setting(config: Config) -> str:

@@ -62,8 +62,10 @@ def _readme_command(label: str) -> str:
 
 def test_ci_runs_exactly_the_readme_test_command():
     ci_commands = [l for l in (ROOT / ".ci/run").read_text().splitlines() if l and not l.startswith(("#", "set ", "cd "))]
-    # Set-up first (Chromium for tests/browser), then the README's command, and nothing else.
-    assert ci_commands == ['export CI="${CI:-true}"', ".ci/install-chromium", _readme_command("test")]
+    # Set-up first (Chromium for tests/browser, bubblewrap for the grading sandbox), then the
+    # README's command, and nothing else.
+    assert ci_commands == ['export CI="${CI:-true}"', ".ci/install-chromium", ".ci/install-bubblewrap",
+                           _readme_command("test")]
     _readme_command("open")
 
 
@@ -72,6 +74,15 @@ def test_ci_chromium_install_is_a_no_op_when_chromium_is_there(tmp_path):
     fake.write_text("#!/bin/sh\n")
     fake.chmod(0o755)
     done = subprocess.run([str(ROOT / ".ci/install-chromium")], env={"EXPRLIB_CHROMIUM": str(fake), "PATH": "/usr/bin:/bin"},
+                          capture_output=True, text=True)
+    assert (done.returncode, done.stdout) == (0, "")
+
+
+def test_ci_bubblewrap_install_is_a_no_op_when_bwrap_is_there(tmp_path):
+    fake = tmp_path / "bwrap"
+    fake.write_text("#!/bin/sh\n")
+    fake.chmod(0o755)
+    done = subprocess.run([str(ROOT / ".ci/install-bubblewrap")], env={"PATH": f"{tmp_path}:/usr/bin:/bin"},
                           capture_output=True, text=True)
     assert (done.returncode, done.stdout) == (0, "")
 
