@@ -849,14 +849,19 @@ def _zero_autograded(api, course: Path, lesson: str, student: str) -> None:
         gb.db.commit()
 
 
-def _sandbox_problem() -> str | None:
-    """``course/sandbox.py``'s ``problem()``: why grading cannot run in the sandbox here, or None."""
+def _sandbox_module():
+    """``course/sandbox.py``, beside this file: the grading sandbox and the grader's verdicts."""
     here = str(Path(__file__).resolve().parent)
     if here not in sys.path:
         sys.path.insert(0, here)
-    import sandbox  # course/sandbox.py, beside this file
+    import sandbox
 
-    return sandbox.problem()
+    return sandbox
+
+
+def _sandbox_problem() -> str | None:
+    """``course/sandbox.py``'s ``problem()``: why grading cannot run in the sandbox here, or None."""
+    return _sandbox_module().problem()
 
 
 def _sandbox_setting(config: Config) -> str:
@@ -1323,8 +1328,7 @@ def _nbg(cell: Mapping) -> Mapping:
 
 
 def _is_test(cell: Mapping) -> bool:
-    meta = _nbg(cell)
-    return bool(meta.get("grade")) and not meta.get("solution") and cell.get("cell_type") == "code"
+    return _sandbox_module().is_test_cell(cell)  # the grader's own definition of an autograded test
 
 
 def _is_manual(cell: Mapping) -> bool:

@@ -174,18 +174,6 @@ def by_id(nb, grade_id: str):
     return next(c for c in nb.cells if nbgrader_meta(c).get("grade_id") == grade_id)
 
 
-def region(source: str, begin: str, end: str) -> list[str]:
-    lines, inside = [], False
-    for line in source.split("\n"):
-        if begin in line:
-            inside = True
-        elif end in line:
-            inside = False
-        elif inside:
-            lines.append(line)
-    return lines
-
-
 class Lesson:
     """What grading lesson 00 must never show a student, and what each cell is worth."""
 
@@ -206,11 +194,11 @@ class Lesson:
 
         self.hidden = secret(
             [l for c in solution.cells if nbgrader_meta(c).get("grade")
-             for l in region(c.source, "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")], 12)
-        self.model_essay = secret(region(by_id(solution, ESSAY_CELL).source, "BEGIN SOLUTION", "END SOLUTION"), 25)
+             for l in instructor._region_lines(c.source, "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")], 12)
+        self.model_essay = secret(instructor._region_lines(by_id(solution, ESSAY_CELL).source, "BEGIN SOLUTION", "END SOLUTION"), 25)
         self.model_code = secret(
             [l for c in solution.cells if nbgrader_meta(c).get("solution") and c.cell_type == "code"
-             for l in region(c.source, "BEGIN SOLUTION", "END SOLUTION")], 12)
+             for l in instructor._region_lines(c.source, "BEGIN SOLUTION", "END SOLUTION")], 12)
         assert self.hidden and self.model_essay and self.model_code
         self.auto_max = sum(self.points[t] for t in self.tests)
 

@@ -106,14 +106,12 @@ def _call(namespace: dict, name: str, message: dict) -> dict:
 
 def _describe(err: BaseException) -> dict:
     """An exception as data: its type, message, and where in the student's cells it was raised."""
-    where = ""
+    where, innermost = "", None
     for frame, line in traceback.walk_tb(err.__traceback__):
-        if frame.f_code.co_filename.startswith(("<ipython-input", "/tmp/ipykernel_")) or "ipykernel_" in \
-                frame.f_code.co_filename:
-            where = f"line {line}, in {frame.f_code.co_name}"
-    innermost = None
-    for frame, _ in traceback.walk_tb(err.__traceback__):
         innermost = frame
+        name = frame.f_code.co_filename
+        if name.startswith("<ipython-input") or "ipykernel_" in name:  # a notebook cell
+            where = f"line {line}, in {frame.f_code.co_name}"
     cls = type(err)
     return {
         "in_exprlib": bool(innermost and innermost.f_code.co_filename.startswith(_PACKAGE_DIR + os.sep)),
